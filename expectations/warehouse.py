@@ -1,0 +1,139 @@
+"""Warehouse-stage suites: aggregates read from the freshly built file, validated with GX."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from expectations.contract import CONTRACT
+from expectations.runner import SuiteOutcome, validate
+
+
+def _gx():
+    import great_expectations as gx
+
+    return gx.expectations
+
+
+def contract_suite(con) -> SuiteOutcome:
+    e = _gx()
+    have = set(con.execute(
+        "select table_name || '.' || column_name from information_schema.columns "
+        "where table_schema = 'main'").fetchdf().iloc[:, 0])
+    frame = pd.DataFrame([
+        {"column": f"{t}.{c}", "present": f"{t}.{c}" in have}
+        for t, cols in CONTRACT.items() for c in cols])
+    return validate(frame, [(e.ExpectColumnValuesToBeInSet(column="present", value_set=[True]),
+                             "error", "every contract table and column exists")],
+                    suite="contract", stage="warehouse", entity="warehouse", id_column="column")
+
+
+def gap_totals_suite(con) -> SuiteOutcome:
+    """The mart's monthly sums equal the facts' sums for the same filter."""
+    e = _gx()
+    frame = con.execute("""
+        with facts as (
+            select coalesce(i.country, '?') as country, b.code as belligerent_code,
+                   count(*) as incidents,
+                   sum(i.civilian_deaths_min) as deaths_min,
+                   sum(i.civilian_deaths_max) as deaths_max
+            from fct_incident i, unnest(i.belligerents) as b(code)
+            where i.date_start is not null
+            group by all
+        ), mart as (
+            select coalesce(country, '?') as country, belligerent_code,
+                   sum(monitor_incidents) as incidents,
+                   sum(monitor_deaths_min) as deaths_min, sum(monitor_deaths_max) as deaths_max
+            from mart_casualty_gap_monthly group by all
+        )
+        select coalesce(f.country, m.country) || '/' || coalesce(f.belligerent_code,
+                 m.belligerent_code) as key,
+               coalesce(f.incidents, 0)::double as fact_incidents,
+               coalesce(m.incidents, 0)::double as mart_incidents,
+               coalesce(f.deaths_min, 0)::double as fact_deaths_min,
+               coalesce(m.deaths_min, 0)::double as mart_deaths_min,
+               coalesce(f.deaths_max, 0)::double as fact_deaths_max,
+               coalesce(m.deaths_max, 0)::double as mart_deaths_max
+        from facts f full outer join mart m
+          on f.country = m.country and f.belligerent_code = m.belligerent_code
+    """).fetchdf()
+    exps = [
+        (e.ExpectColumnPairValuesToBeEqual(column_A=f"mart_{m}", column_B=f"fact_{m}"), "error",
+         f"mart_casualty_gap_monthly {m} = sum over fct_incident")
+        for m in ("incidents", "deaths_min", "deaths_max")
+    ]
+    return validate(frame, exps, suite="gap_totals", stage="warehouse",
+                    entity="mart_casualty_gap_monthly", id_column="key")
+
+
+def admissions_suite(con) -> SuiteOutcome:
+    """The mart's running totals equal the reports'; broken identities are warnings."""
+    e = _gx()
+    frame = con.execute("""
+        select coalesce(strftime(a.report_date, '%Y-%m-%d'), 'undated') || ' ' ||
+                 coalesce(strftime(a.month_covered, '%Y-%m'), '?') as key,
+               a.cumulative_deaths::double as mart_cumulative,
+               r.cumulative_deaths::double as report_cumulative,
+               a.expected_cumulative_deaths::double as expected_cumulative,
+               coalesce(a.is_consistent, true) as is_consistent
+        from mart_coalition_admissions a
+        left join fct_coalition_report r
+          on a.month_covered is not distinct from r.month_covered
+         and a.report_date is not distinct from r.report_date
+    """).fetchdf()
+    exps = [
+        (e.ExpectColumnPairValuesToBeEqual(column_A="mart_cumulative",
+                                           column_B="report_cumulative",
+                                           ignore_row_if="either_value_is_missing"),
+         "error", "mart cumulative deaths = the report's"),
+        (e.ExpectColumnPairValuesToBeEqual(column_A="mart_cumulative",
+                                           column_B="expected_cumulative",
+                                           ignore_row_if="either_value_is_missing"),
+         "warning", "cumulative = previous cumulative + this month's deaths"),
+        (e.ExpectColumnValuesToBeInSet(column="is_consistent", value_set=[True]), "warning",
+         "the coalition's own arithmetic adds up"),
+    ]
+    return validate(frame, exps, suite="coalition_admissions", stage="warehouse",
+                    entity="mart_coalition_admissions", id_column="key")
+
+
+FACT_DATES = {
+    "fct_incident": ("date_start", "date_end"),
+    "fct_incident_assessment": ("statement_date", "statement_date"),
+    "fct_coalition_report": ("month_covered", "report_date"),
+    "fct_strikes_daily": ("date_day", "date_day"),
+    "fct_observatory_count": ("period_start", "period_end"),
+    "fct_casualty_claim": ("period_start", "period_end"),
+    "dim_document": ("published_date", "published_date"),
+}
+
+
+def fact_dates_suite(con, today: date | None = None) -> SuiteOutcome:
+    """Every fact row's dates inside its source's coverage (2011 to today)."""
+    e = _gx()
+    today = today or date.today()
+    parts = [
+        f"select '{t}' as fact, min({a})::date as first_date, max({b})::date as last_date "
+        f"from {t}"
+        for t, (a, b) in FACT_DATES.items()
+    ]
+    frame = con.execute(" union all ".join(parts)).fetchdf()
+    for c in ("first_date", "last_date"):
+        frame[c] = pd.to_datetime(frame[c])
+    exps = [
+        (e.ExpectColumnValuesToBeBetween(column=c, min_value=pd.Timestamp("2011-01-01"),
+                                         max_value=pd.Timestamp(today)),
+         "error", f"2011-01-01..{today}")
+        for c in ("first_date", "last_date")
+    ]
+    return validate(frame, exps, suite="fact_dates", stage="warehouse", entity="facts",
+                    id_column="fact")
+
+
+SUITES = {
+    "contract": contract_suite,
+    "gap_totals": gap_totals_suite,
+    "coalition_admissions": admissions_suite,
+    "fact_dates": fact_dates_suite,
+}

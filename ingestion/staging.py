@@ -1,0 +1,106 @@
+"""Run a source's parsers over its raw documents and write the staged zone's Parquet."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ingestion.fetch import raw_documents
+from ingestion.lake import Lake
+from ingestion.parsing import Finding, ParseResult
+from ingestion.registry import Registry, Source
+from ingestion.schemas import STAGED, empty
+
+PLACEHOLDER = "_empty.parquet"
+
+
+def staged_key(table: str, source: str) -> str:
+    return f"staged/{table}/{source}.parquet"
+
+
+@dataclass
+class StageSummary:
+    source: str
+    documents: int
+    rows: dict[str, int] = field(default_factory=dict)
+    failed_documents: list[tuple[str, str]] = field(default_factory=list)
+    status: str = "parsed"
+
+
+def parse_source(source: Source, lake: Lake) -> tuple[ParseResult, StageSummary]:
+    docs = raw_documents(source, lake)
+    summary = StageSummary(source.name, len(docs))
+    result = ParseResult()
+    if not source.is_parsed:
+        summary.status = "not_yet_parsed"
+        return result, summary
+    parsers = source.parser_functions()
+    for doc in docs:
+        for parser in parsers:
+            try:
+                result.merge(parser(doc))
+            except Exception as e:  # one unreadable document must not lose the others
+                reason = f"{type(e).__name__}: {e}"
+                summary.failed_documents.append((doc.name, reason))
+                result.findings.append(
+                    Finding(rule="document_unreadable", entity="document", entity_id=doc.sha256,
+                            observed=f"{doc.name}: {reason}"[:500],
+                            expected=f"readable by {parser.__module__}.{parser.__name__}",
+                            severity="error", source=source.name))
+                result.hold_back("documents", doc.sha256, "document_unreadable", reason,
+                                 {"name": doc.name, "location": doc.location,
+                                  "trace": traceback.format_exc(limit=3)}, source=source.name)
+    return result, summary
+
+
+def stage_source(source: Source, lake: Lake) -> StageSummary:
+    result, summary = parse_source(source, lake)
+    tables = result.finalize(source.name)
+    for table in STAGED:
+        key = staged_key(table, source.name)
+        df = tables.get(table)
+        if df is not None and (df.height or table in {"findings", "quarantine"}):
+            lake.write_parquet(key, df)
+            summary.rows[table] = df.height
+        elif lake.exists(key):
+            lake.delete(key)  # the source no longer produces this table
+    return summary
+
+
+def assemble_staged(registry: Registry, lake: Lake) -> dict[str, dict]:
+    """Make every staged table readable (a typed empty file) and drop files of retired sources."""
+    names = {s.name for s in registry.sources}
+    out = {}
+    for table in STAGED:
+        placeholder = f"staged/{table}/{PLACEHOLDER}"
+        if not lake.exists(placeholder):
+            lake.write_parquet(placeholder, empty(table))
+        files = []
+        for key in lake.list(f"staged/{table}/"):
+            fname = key.rsplit("/", 1)[-1]
+            if fname == PLACEHOLDER or not fname.endswith(".parquet"):
+                continue
+            stem = fname[: -len(".parquet")]
+            if stem.startswith("gx__"):  # check results: keep while their entity exists
+                entity = stem.split("__", 2)[-1]
+                if entity in names or entity in STAGED:
+                    continue
+                lake.delete(key)
+                continue
+            if stem not in names:
+                lake.delete(key)
+                continue
+            files.append(key)
+        out[table] = {"files": files}
+    return out
+
+
+def read_staged(table: str, lake: Lake) -> pl.DataFrame:
+    """All sources' rows of one staged table (Polars, through the lake's storage options)."""
+    keys = [k for k in lake.list(f"staged/{table}/") if k.endswith(".parquet")]
+    if not keys:
+        return empty(table)
+    frames = [pl.read_parquet(lake.uri(k), storage_options=lake.storage_options()) for k in keys]
+    return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]

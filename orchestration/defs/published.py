@@ -1,0 +1,31 @@
+"""The published warehouse and its Parquet exports: materialized only when every check passed."""
+
+
+import dagster as dg
+
+from expectations.contract import CONTRACT
+from orchestration.defs.warehouse import POOL, warehouse_key
+from orchestration.publish import publish
+from orchestration.resources import CivcasResource
+
+
+@dg.asset(
+    key=dg.AssetKey(["published", "warehouse"]),
+    deps=[warehouse_key(t) for t in CONTRACT],
+    group_name="published",
+    description="The DuckDB file BI tools open read-only ($CIVCAS_HOME/warehouse.duckdb), "
+    "swapped in atomically after the audit, plus Parquet copies of the marts in the lake's "
+    "marts zone. A failed check upstream leaves yesterday's publication in place.",
+    owners=["team:data-engineering"],
+    kinds={"duckdb", "parquet"},
+    pool=POOL,
+)
+def published_warehouse(context: dg.AssetExecutionContext, civcas: CivcasResource):
+    settings = civcas.settings()
+    pub = publish(civcas.build_path(context.run_id), settings, civcas.lake())
+    return dg.MaterializeResult(metadata={
+        "warehouse": str(pub.warehouse),
+        "tables": dg.MetadataValue.json(pub.tables),
+        "mart_exports": dg.MetadataValue.json(pub.exports),
+        "dagster/row_count": sum(pub.tables.values()),
+    })

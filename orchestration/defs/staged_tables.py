@@ -1,0 +1,57 @@
+"""The staged zone as dbt sees it: one asset per staged table, audited before dbt reads it."""
+
+
+import dagster as dg
+
+from expectations.suites import staged_table_suite
+from ingestion.registry import Registry
+from ingestion.schemas import STAGED
+from ingestion.staging import assemble_staged, read_staged
+from orchestration.defs.sources import staged_key
+from orchestration.defs.validation import check_result, record_validation
+from orchestration.resources import CivcasResource
+
+CHECK = "staged_expectations"
+
+
+def staged_table_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["staged_table", table])
+
+
+def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(
+            staged_table_key(t),
+            group_name="staged",
+            description=f"All sources' rows of staged table `{t}` (Parquet under "
+            f"staged/{t}/), as dbt reads it. Shape: ingestion/schemas.py.",
+            owners=["team:data-engineering"],
+            kinds={"parquet", "polars"},
+            deps=[staged_key(s.name) for s in registry.sources],
+            skippable=True,
+        )
+        for t in STAGED
+    ]
+    checks = [
+        dg.AssetCheckSpec(CHECK, asset=staged_table_key(t), blocking=True,
+                          description="dates within 2011-01-01..today, counts >= 0, min <= max")
+        for t in STAGED
+    ]
+
+    @dg.multi_asset(name="staged_tables", specs=specs, check_specs=checks, can_subset=True)
+    def _tables(context: dg.AssetExecutionContext, civcas: CivcasResource):
+        lake = civcas.lake()
+        files = assemble_staged(registry, lake)
+        for key in context.selected_asset_keys:
+            table = key.path[-1]
+            df = read_staged(table, lake)
+            outcome = staged_table_suite(table, df)
+            record_validation(lake, context.run_id, outcome)
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={"dagster/row_count": df.height,
+                          "files": len(files[table]["files"])},
+            )
+            yield check_result(outcome, asset_key=key, check_name=CHECK)
+
+    return _tables

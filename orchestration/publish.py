@@ -1,0 +1,48 @@
+"""Write-audit-publish: the audited build file replaces the published one in a single rename."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from expectations.contract import CONTRACT, MARTS
+from ingestion.lake import Lake
+from ingestion.settings import Settings
+
+
+@dataclass
+class Publication:
+    warehouse: Path
+    tables: dict[str, int]
+    exports: list[str]
+
+
+def publish(build: Path, settings: Settings, lake: Lake) -> Publication:
+    """Readers holding the old file keep reading it (its inode lives on); new readers get the new."""
+    if not build.exists():
+        raise FileNotFoundError(f"nothing built at {build}")
+    con = settings.duckdb_connect(build)
+    try:
+        con.execute("checkpoint")
+        tables = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT}
+        marts = {t: con.execute(f"select * from {t}").pl() for t in MARTS}
+    finally:
+        con.close()
+    target = settings.warehouse_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.publishing")
+    shutil.copyfile(build, staging)
+    os.replace(staging, target)
+    exports = []
+    for name, df in marts.items():
+        key = f"marts/{name}.parquet"
+        lake.write_parquet(key, df)
+        exports.append(lake.uri(key))
+    for old in settings.build_dir.glob("warehouse-*.duckdb*"):
+        if old != build:
+            old.unlink(missing_ok=True)
+    build.unlink(missing_ok=True)
+    Path(str(build) + ".wal").unlink(missing_ok=True)
+    return Publication(target, tables, exports)
