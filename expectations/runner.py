@@ -60,30 +60,53 @@ class SuiteOutcome:
                 continue
             ids = o.entity_ids or [None]
             for eid in ids:
-                rows.append({
-                    "checked_at": now, "stage": self.stage,
-                    "rule": f"{self.suite}.{o.expectation}" + (f"[{o.column}]" if o.column else ""),
-                    "entity": self.entity, "entity_id": eid, "observed": o.observed,
-                    "expected": o.expected, "severity": o.severity, "source": "great_expectations",
-                })
+                rows.append(
+                    {
+                        "checked_at": now,
+                        "stage": self.stage,
+                        "rule": f"{self.suite}.{o.expectation}"
+                        + (f"[{o.column}]" if o.column else ""),
+                        "entity": self.entity,
+                        "entity_id": eid,
+                        "observed": o.observed,
+                        "expected": o.expected,
+                        "severity": o.severity,
+                        "source": "great_expectations",
+                    }
+                )
         return rows
 
     def summary(self) -> dict:
         return {
-            "suite": self.suite, "stage": self.stage, "entity": self.entity, "rows": self.rows,
-            "evaluated": len(self.outcomes), "errors": len(self.errors),
+            "suite": self.suite,
+            "stage": self.stage,
+            "entity": self.entity,
+            "rows": self.rows,
+            "evaluated": len(self.outcomes),
+            "errors": len(self.errors),
             "warnings": len(self.warnings),
             "failed": [
-                {"expectation": o.expectation, "column": o.column, "severity": o.severity,
-                 "unexpected_count": o.unexpected_count, "observed": o.observed,
-                 "expected": o.expected, "ids": o.entity_ids[:5]}
-                for o in self.outcomes if not o.success
+                {
+                    "expectation": o.expectation,
+                    "column": o.column,
+                    "severity": o.severity,
+                    "unexpected_count": o.unexpected_count,
+                    "observed": o.observed,
+                    "expected": o.expected,
+                    "ids": o.entity_ids[:5],
+                }
+                for o in self.outcomes
+                if not o.success
             ],
         }
 
     def to_json(self) -> bytes:
-        return json.dumps(self.summary() | {"validated_at": datetime.now(UTC).isoformat()},
-                          default=str, ensure_ascii=False, indent=1).encode()
+        return json.dumps(
+            self.summary() | {"validated_at": datetime.now(UTC).isoformat()},
+            default=str,
+            ensure_ascii=False,
+            indent=1,
+        ).encode()
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +127,15 @@ def _context():
 _counter = 0
 
 
-def validate(frame: pd.DataFrame, expectations: list[tuple], *, suite: str, stage: str,
-             entity: str, id_column: str | None = None) -> SuiteOutcome:
+def validate(
+    frame: pd.DataFrame,
+    expectations: list[tuple],
+    *,
+    suite: str,
+    stage: str,
+    entity: str,
+    id_column: str | None = None,
+) -> SuiteOutcome:
     """`expectations` are (gx expectation, severity, human 'expected' text) triples."""
     import great_expectations as gx
 
@@ -133,13 +163,18 @@ def validate(frame: pd.DataFrame, expectations: list[tuple], *, suite: str, stag
             observed = r["partial_unexpected_list"][:5]
         if res.exception_info and res.exception_info.get("raised_exception"):
             observed = f"exception: {res.exception_info.get('exception_message')}"
-        outcomes.append(ExpectationOutcome(
-            expectation=res.expectation_config.type,
-            column=getattr(exp, "column", None) or getattr(exp, "column_A", None),
-            success=bool(res.success), severity=sev,
-            unexpected_count=r.get("unexpected_count"),
-            observed=None if observed is None else str(observed)[:500],
-            expected=text, entity_ids=ids))
+        outcomes.append(
+            ExpectationOutcome(
+                expectation=res.expectation_config.type,
+                column=getattr(exp, "column", None) or getattr(exp, "column_A", None),
+                success=bool(res.success),
+                severity=sev,
+                unexpected_count=r.get("unexpected_count"),
+                observed=None if observed is None else str(observed)[:500],
+                expected=text,
+                entity_ids=ids,
+            )
+        )
     ctx.suites.delete(gx_suite.name)
     ds.delete_asset(asset.name)
     return SuiteOutcome(suite, stage, entity, len(frame), outcomes)

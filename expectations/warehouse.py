@@ -18,29 +18,50 @@ def _gx():
 
 def contract_suite(con) -> SuiteOutcome:
     e = _gx()
-    have = set(con.execute(
-        "select table_name || '.' || column_name from information_schema.columns "
-        "where table_schema = 'main'").fetchdf().iloc[:, 0])
-    frame = pd.DataFrame([
-        {"column": f"{t}.{c}", "present": f"{t}.{c}" in have}
-        for t, cols in CONTRACT.items() for c in cols])
-    return validate(frame, [(e.ExpectColumnValuesToBeInSet(column="present", value_set=[True]),
-                             "error", "every contract table and column exists")],
-                    suite="contract", stage="warehouse", entity="warehouse", id_column="column")
+    have = set(
+        con.execute(
+            "select table_name || '.' || column_name from information_schema.columns "
+            "where table_schema = 'main'"
+        )
+        .fetchdf()
+        .iloc[:, 0]
+    )
+    frame = pd.DataFrame(
+        [
+            {"column": f"{t}.{c}", "present": f"{t}.{c}" in have}
+            for t, cols in CONTRACT.items()
+            for c in cols
+        ]
+    )
+    return validate(
+        frame,
+        [
+            (
+                e.ExpectColumnValuesToBeInSet(column="present", value_set=[True]),
+                "error",
+                "every contract table and column exists",
+            )
+        ],
+        suite="contract",
+        stage="warehouse",
+        entity="warehouse",
+        id_column="column",
+    )
 
 
 def gap_totals_suite(con) -> SuiteOutcome:
     """The mart's monthly sums equal the facts' sums for the same filter."""
     e = _gx()
     frame = con.execute("""
-        with facts as (
-            select coalesce(i.country, '?') as country, b.code as belligerent_code,
-                   count(*) as incidents,
-                   sum(i.civilian_deaths_min) as deaths_min,
-                   sum(i.civilian_deaths_max) as deaths_max
+        with pairs as (  -- an incident counts once for each belligerent among its own
+            select distinct i.incident_key, i.country, b.code as belligerent_code,
+                   i.civilian_deaths_min, i.civilian_deaths_max
             from fct_incident i, unnest(i.belligerents) as b(code)
-            where i.date_start is not null
-            group by all
+            where i.date_start is not null and i.country is not null
+        ), facts as (
+            select country, belligerent_code, count(*) as incidents,
+                   sum(civilian_deaths_min) as deaths_min, sum(civilian_deaths_max) as deaths_max
+            from pairs group by all
         ), mart as (
             select coalesce(country, '?') as country, belligerent_code,
                    sum(monitor_incidents) as incidents,
@@ -59,12 +80,21 @@ def gap_totals_suite(con) -> SuiteOutcome:
           on f.country = m.country and f.belligerent_code = m.belligerent_code
     """).fetchdf()
     exps = [
-        (e.ExpectColumnPairValuesToBeEqual(column_A=f"mart_{m}", column_B=f"fact_{m}"), "error",
-         f"mart_casualty_gap_monthly {m} = sum over fct_incident")
+        (
+            e.ExpectColumnPairValuesToBeEqual(column_A=f"mart_{m}", column_B=f"fact_{m}"),
+            "error",
+            f"mart_casualty_gap_monthly {m} = sum over fct_incident",
+        )
         for m in ("incidents", "deaths_min", "deaths_max")
     ]
-    return validate(frame, exps, suite="gap_totals", stage="warehouse",
-                    entity="mart_casualty_gap_monthly", id_column="key")
+    return validate(
+        frame,
+        exps,
+        suite="gap_totals",
+        stage="warehouse",
+        entity="mart_casualty_gap_monthly",
+        id_column="key",
+    )
 
 
 def admissions_suite(con) -> SuiteOutcome:
@@ -83,19 +113,38 @@ def admissions_suite(con) -> SuiteOutcome:
          and a.report_date is not distinct from r.report_date
     """).fetchdf()
     exps = [
-        (e.ExpectColumnPairValuesToBeEqual(column_A="mart_cumulative",
-                                           column_B="report_cumulative",
-                                           ignore_row_if="either_value_is_missing"),
-         "error", "mart cumulative deaths = the report's"),
-        (e.ExpectColumnPairValuesToBeEqual(column_A="mart_cumulative",
-                                           column_B="expected_cumulative",
-                                           ignore_row_if="either_value_is_missing"),
-         "warning", "cumulative = previous cumulative + this month's deaths"),
-        (e.ExpectColumnValuesToBeInSet(column="is_consistent", value_set=[True]), "warning",
-         "the coalition's own arithmetic adds up"),
+        (
+            e.ExpectColumnPairValuesToBeEqual(
+                column_A="mart_cumulative",
+                column_B="report_cumulative",
+                ignore_row_if="either_value_is_missing",
+            ),
+            "error",
+            "mart cumulative deaths = the report's",
+        ),
+        (
+            e.ExpectColumnPairValuesToBeEqual(
+                column_A="mart_cumulative",
+                column_B="expected_cumulative",
+                ignore_row_if="either_value_is_missing",
+            ),
+            "warning",
+            "cumulative = previous cumulative + this month's deaths",
+        ),
+        (
+            e.ExpectColumnValuesToBeInSet(column="is_consistent", value_set=[True]),
+            "warning",
+            "the coalition's own arithmetic adds up",
+        ),
     ]
-    return validate(frame, exps, suite="coalition_admissions", stage="warehouse",
-                    entity="mart_coalition_admissions", id_column="key")
+    return validate(
+        frame,
+        exps,
+        suite="coalition_admissions",
+        stage="warehouse",
+        entity="mart_coalition_admissions",
+        id_column="key",
+    )
 
 
 FACT_DATES = {
@@ -114,21 +163,25 @@ def fact_dates_suite(con, today: date | None = None) -> SuiteOutcome:
     e = _gx()
     today = today or date.today()
     parts = [
-        f"select '{t}' as fact, min({a})::date as first_date, max({b})::date as last_date "
-        f"from {t}"
+        f"select '{t}' as fact, min({a})::date as first_date, max({b})::date as last_date from {t}"
         for t, (a, b) in FACT_DATES.items()
     ]
     frame = con.execute(" union all ".join(parts)).fetchdf()
     for c in ("first_date", "last_date"):
         frame[c] = pd.to_datetime(frame[c])
     exps = [
-        (e.ExpectColumnValuesToBeBetween(column=c, min_value=pd.Timestamp("2011-01-01"),
-                                         max_value=pd.Timestamp(today)),
-         "error", f"2011-01-01..{today}")
+        (
+            e.ExpectColumnValuesToBeBetween(
+                column=c, min_value=pd.Timestamp("2011-01-01"), max_value=pd.Timestamp(today)
+            ),
+            "error",
+            f"2011-01-01..{today}",
+        )
         for c in ("first_date", "last_date")
     ]
-    return validate(frame, exps, suite="fact_dates", stage="warehouse", entity="facts",
-                    id_column="fact")
+    return validate(
+        frame, exps, suite="fact_dates", stage="warehouse", entity="facts", id_column="fact"
+    )
 
 
 SUITES = {

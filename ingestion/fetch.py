@@ -33,7 +33,7 @@ def _content_type(name: str) -> str:
 
 def _file_docs(source: Source):
     """Yield (name, location, bytes, per-file metadata) for a file:// location."""
-    root = Path(source.location[len("file://"):])
+    root = Path(source.location[len("file://") :])
     if not root.exists():
         raise FileNotFoundError(f"source {source.name}: {root} does not exist")
     if root.is_file():
@@ -59,54 +59,80 @@ def _s3_docs(source: Source, settings: Settings):
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for obj in page.get("Contents", []):
             key = obj["Key"]
-            name = key[len(prefix):].lstrip("/") or key.rsplit("/", 1)[-1]
+            name = key[len(prefix) :].lstrip("/") or key.rsplit("/", 1)[-1]
             if not fnmatch.fnmatch(name, source.pattern):
                 continue
             body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
             yield name, f"s3://{bucket}/{key}", body, {}
 
 
-def fetch_source(source: Source, lake: Lake, settings: Settings,
-                 fetcher: HttpFetcher | None = None) -> FetchSummary:
+def fetch_source(
+    source: Source, lake: Lake, settings: Settings, fetcher: HttpFetcher | None = None
+) -> FetchSummary:
     manifest, new, total, not_modified = [], 0, 0, 0
     state_key = f"raw/http_state/{source.name}.json"
     if source.scheme in {"http", "https"}:
-        fetcher = fetcher or HttpFetcher(timeout=settings.http_timeout,
-                                         min_interval=settings.http_min_interval)
+        fetcher = fetcher or HttpFetcher(
+            timeout=settings.http_timeout, min_interval=settings.http_min_interval
+        )
         state = lake.read_json(state_key) if lake.exists(state_key) else {}
-        previous = {d["location"]: d for d in (lake.read_json(manifest_key(source.name))
-                                               if lake.exists(manifest_key(source.name)) else [])}
+        previous = {
+            d["location"]: d
+            for d in (
+                lake.read_json(manifest_key(source.name))
+                if lake.exists(manifest_key(source.name))
+                else []
+            )
+        }
         urls = source.urls or (source.location,)
         for url in urls:
-            st = state.get(url, {})
+            st = state.get(url, {}) if url in previous else {}  # no copy kept: ask plainly
             res = fetcher.get(url, etag=st.get("etag"), last_modified=st.get("last_modified"))
-            if res.not_modified and url in previous:
+            if res.not_modified:
                 not_modified += 1
                 manifest.append(previous[url])
                 continue
-            sha, wrote = lake.store_raw(res.data, source=source.name, location=url,
-                                        content_type=res.content_type)
+            sha, wrote = lake.store_raw(
+                res.data, source=source.name, location=url, content_type=res.content_type
+            )
             new += wrote
             total += len(res.data)
             state[url] = {"etag": res.etag, "last_modified": res.last_modified}
             name = Path(urlsplit(url).path).name or "index.html"
-            manifest.append({"sha256": sha, "name": name, "location": url,
-                             "content_type": res.content_type, "bytes": len(res.data),
-                             "metadata": {"url": url}})
+            manifest.append(
+                {
+                    "sha256": sha,
+                    "name": name,
+                    "location": url,
+                    "content_type": res.content_type,
+                    "bytes": len(res.data),
+                    "metadata": {"url": url},
+                }
+            )
         lake.write_json(state_key, state)
     else:
         docs = _file_docs(source) if source.scheme == "file" else _s3_docs(source, settings)
         for name, location, data, meta in docs:
             ctype = _content_type(name)
-            sha, wrote = lake.store_raw(data, source=source.name, location=location,
-                                        content_type=ctype)
+            sha, wrote = lake.store_raw(
+                data, source=source.name, location=location, content_type=ctype
+            )
             new += wrote
             total += len(data)
-            manifest.append({"sha256": sha, "name": name, "location": location,
-                             "content_type": ctype, "bytes": len(data), "metadata": meta})
+            manifest.append(
+                {
+                    "sha256": sha,
+                    "name": name,
+                    "location": location,
+                    "content_type": ctype,
+                    "bytes": len(data),
+                    "metadata": meta,
+                }
+            )
     if not manifest:
-        raise FileNotFoundError(f"source {source.name}: nothing matched {source.pattern!r} at "
-                                f"{source.location}")
+        raise FileNotFoundError(
+            f"source {source.name}: nothing matched {source.pattern!r} at {source.location}"
+        )
     lake.write_json(manifest_key(source.name), manifest)
     return FetchSummary(source.name, len(manifest), new, total, not_modified, manifest)
 

@@ -37,8 +37,13 @@ class FetchResult:
 
 
 class HttpFetcher:
-    def __init__(self, timeout: float = 30.0, retries: int = 4, backoff: float = 0.5,
-                 min_interval: float = 1.0):
+    def __init__(
+        self,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 0.5,
+        min_interval: float = 1.0,
+    ):
         self.timeout = timeout
         self.min_interval = min_interval
         self._last: dict[str, float] = {}
@@ -69,8 +74,9 @@ class HttpFetcher:
                 time.sleep(wait)
             self._last[host] = time.monotonic()
 
-    def get(self, url: str, *, etag: str | None = None,
-            last_modified: str | None = None) -> FetchResult:
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag

@@ -69,8 +69,15 @@ class Lake(ABC):
     def storage_options(self) -> dict | None: ...
 
     # Raw zone -----------------------------------------------------------------------
-    def store_raw(self, data: bytes, *, source: str, location: str, content_type: str,
-                  extra: dict | None = None) -> tuple[str, bool]:
+    def store_raw(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        location: str,
+        content_type: str,
+        extra: dict | None = None,
+    ) -> tuple[str, bool]:
         """Store bytes under their sha256; returns (sha, whether anything new was written)."""
         sha = sha256_hex(data)
         wrote = False
@@ -101,8 +108,11 @@ class Lake(ABC):
         return json.loads(self.get_bytes(key))
 
     def write_json(self, key: str, obj) -> None:
-        self.put_bytes(key, json.dumps(obj, ensure_ascii=False, default=str, indent=1).encode(),
-                       "application/json")
+        self.put_bytes(
+            key,
+            json.dumps(obj, ensure_ascii=False, default=str, indent=1).encode(),
+            "application/json",
+        )
 
     def read_parquet(self, key: str) -> pl.DataFrame:
         return pl.read_parquet(self.uri(key), storage_options=self.storage_options())

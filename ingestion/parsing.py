@@ -82,8 +82,15 @@ class ParseResult:
         else:
             self.tables[table] = df
 
-    def hold_back(self, table: str, entity_id: str, rule: str, reason: str, record: dict,
-                  source: str | None = None) -> None:
+    def hold_back(
+        self,
+        table: str,
+        entity_id: str,
+        rule: str,
+        reason: str,
+        record: dict,
+        source: str | None = None,
+    ) -> None:
         """Keep an error-level row out of the facts, without losing it."""
         self.quarantine.append(
             {

@@ -47,7 +47,9 @@ class Source:
             try:
                 out.append(getattr(importlib.import_module(mod), fn))
             except (ImportError, AttributeError) as e:
-                raise RegistryError(f"source {self.name}: parser {ref} cannot be loaded: {e}") from e
+                raise RegistryError(
+                    f"source {self.name}: parser {ref} cannot be loaded: {e}"
+                ) from e
         return out
 
 
@@ -71,7 +73,9 @@ def _expand(value: str, settings: Settings) -> str:
 def load_registry(settings: Settings, path: Path | None = None) -> Registry:
     path = path or settings.registry_path
     if not path.exists():
-        raise RegistryError(f"source registry not found: {path} (CIVCAS_SOURCES={settings.sources})")
+        raise RegistryError(
+            f"source registry not found: {path} (CIVCAS_SOURCES={settings.sources})"
+        )
     doc = yaml.safe_load(path.read_text()) or {}
     sources, seen = [], set()
     for i, raw in enumerate(doc.get("sources") or []):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-S, I, F, D, B = pl.String, pl.Int64, pl.Float64, pl.Date, pl.Boolean
+S, I, F, D, B = pl.String, pl.Int64, pl.Float64, pl.Date, pl.Boolean  # noqa: E741
 LS = pl.List(pl.String)
 
 STAGED: dict[str, dict[str, pl.DataType]] = {

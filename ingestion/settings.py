@@ -94,8 +94,12 @@ class S3Settings:
         def q(v: str) -> str:
             return "'" + v.replace("'", "''") + "'"
 
-        parts = ["TYPE s3", f"REGION {q(self.region)}", f"URL_STYLE {q(self.url_style)}",
-                 f"USE_SSL {str(self.use_ssl).lower()}"]
+        parts = [
+            "TYPE s3",
+            f"REGION {q(self.region)}",
+            f"URL_STYLE {q(self.url_style)}",
+            f"USE_SSL {str(self.use_ssl).lower()}",
+        ]
         if self.endpoint_hostport:
             parts.append(f"ENDPOINT {q(self.endpoint_hostport)}")
         if self.access_key_id:
@@ -206,7 +210,9 @@ class Settings:
         version = "v" + duckdb.__version__
         src = (
             Path(duckdb_extension_httpfs.__file__).parent
-            / "extensions" / version / "httpfs.duckdb_extension"
+            / "extensions"
+            / version
+            / "httpfs.duckdb_extension"
         )
         if not src.exists():
             raise FileNotFoundError(f"httpfs for DuckDB {version} not found at {src}")
@@ -217,7 +223,9 @@ class Settings:
         import duckdb
 
         platform = duckdb.sql("PRAGMA platform").fetchone()[0]
-        target = self.extension_dir / f"v{duckdb.__version__}" / platform / "httpfs.duckdb_extension"
+        target = (
+            self.extension_dir / f"v{duckdb.__version__}" / platform / "httpfs.duckdb_extension"
+        )
         if not target.exists():
             import shutil
 

@@ -45,13 +45,28 @@ def parse_source(source: Source, lake: Lake) -> tuple[ParseResult, StageSummary]
                 reason = f"{type(e).__name__}: {e}"
                 summary.failed_documents.append((doc.name, reason))
                 result.findings.append(
-                    Finding(rule="document_unreadable", entity="document", entity_id=doc.sha256,
-                            observed=f"{doc.name}: {reason}"[:500],
-                            expected=f"readable by {parser.__module__}.{parser.__name__}",
-                            severity="error", source=source.name))
-                result.hold_back("documents", doc.sha256, "document_unreadable", reason,
-                                 {"name": doc.name, "location": doc.location,
-                                  "trace": traceback.format_exc(limit=3)}, source=source.name)
+                    Finding(
+                        rule="document_unreadable",
+                        entity="document",
+                        entity_id=doc.sha256,
+                        observed=f"{doc.name}: {reason}"[:500],
+                        expected=f"readable by {parser.__module__}.{parser.__name__}",
+                        severity="error",
+                        source=source.name,
+                    )
+                )
+                result.hold_back(
+                    "documents",
+                    doc.sha256,
+                    "document_unreadable",
+                    reason,
+                    {
+                        "name": doc.name,
+                        "location": doc.location,
+                        "trace": traceback.format_exc(limit=3),
+                    },
+                    source=source.name,
+                )
     return result, summary
 
 

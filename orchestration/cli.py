@@ -38,26 +38,33 @@ def run_pipeline(settings: Settings | None = None, *, quiet: bool = False):
     job = defs.resolve_job_def("refresh_all")
     level = "WARNING" if quiet else "INFO"
     return job.execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": level}}}})
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+    )
 
 
 def published_in(result) -> bool:
     return any(
         e.event_type_value == "ASSET_MATERIALIZATION"
-        and e.asset_key is not None and e.asset_key.path == ["published", "warehouse"]
+        and e.asset_key is not None
+        and e.asset_key.path == ["published", "warehouse"]
         for e in result.all_events
     )
 
 
-def failed_checks(result) -> list[str]:
+def failed_checks(result, details: bool = False) -> list[str]:
     out = []
     for e in result.all_events:
         if e.event_type_value == "ASSET_CHECK_EVALUATION":
             ev = e.event_specific_data
             if not ev.passed:
-                out.append(f"{ev.asset_key.to_user_string()}:{ev.check_name} "
-                           f"({ev.severity.value})")
+                line = f"{ev.asset_key.to_user_string()}:{ev.check_name} ({ev.severity.value})"
+                md = ev.metadata.get("failed_expectations")
+                if details and md is not None:
+                    rows = str(md.value).splitlines()[2:]
+                    line += "".join(f"\n      {r.strip('| ')}" for r in rows[:8])
+                out.append(line)
     return out
 
 
@@ -68,10 +75,12 @@ def cmd_run(args) -> int:
     t0 = time.monotonic()
     result = run_pipeline(settings)
     took = time.monotonic() - t0
-    bad = failed_checks(result)
+    bad = failed_checks(result, details=True)
     published = published_in(result)
-    print(f"\ncivcas run: {'published' if published else 'NOT published'} in {took:.0f} s "
-          f"(sources: {settings.sources}, lake: {settings.lake})")
+    print(
+        f"\ncivcas run: {'published' if published else 'NOT published'} in {took:.0f} s "
+        f"(sources: {settings.sources}, lake: {settings.lake})"
+    )
     for b in bad:
         print(f"  check failed: {b}")
     if not result.success:
@@ -107,9 +116,13 @@ def cmd_s3(args) -> int:
     server = s3server.start(settings.home / "s3", port=args.port, buckets=())
     import boto3
 
-    client = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
-                          aws_access_key_id=server.access_key,
-                          aws_secret_access_key=server.secret_key)
+    client = boto3.client(
+        "s3",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=server.access_key,
+        aws_secret_access_key=server.secret_key,
+    )
     if args.bucket not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
         client.create_bucket(Bucket=args.bucket)
     print("S3 server running. In another shell:")
@@ -129,8 +142,10 @@ def cmd_extract(args) -> int:
 
     summary = extract_command(args.input, args.out)
     failed = summary.get("failed") or []
-    print(f"{summary.get('documents', 0)} documents, {summary.get('claims', 0)} claims, "
-          f"{len(failed)} unreadable -> {args.out}")
+    print(
+        f"{summary.get('documents', 0)} documents, {summary.get('claims', 0)} claims, "
+        f"{len(failed)} unreadable -> {args.out}"
+    )
     return 0
 
 
@@ -138,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="civcas", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("run", help="materialize every asset and publish the warehouse").set_defaults(
-        fn=cmd_run)
+        fn=cmd_run
+    )
     m = sub.add_parser("manifest", help="prepare the dbt manifest")
     m.add_argument("--force", action="store_true")
     m.set_defaults(fn=cmd_manifest)

@@ -18,8 +18,11 @@ def dbt_executable() -> str:
 
 
 def prepare_manifest(force: bool = False) -> Path:
-    sources = [p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".yaml"}
-               and "target" not in p.parts]
+    sources = [
+        p
+        for p in DBT_DIR.rglob("*")
+        if p.suffix in {".sql", ".yml", ".yaml"} and "target" not in p.parts
+    ]
     if MANIFEST.exists() and not force:
         newest = max((p.stat().st_mtime for p in sources), default=0)
         if MANIFEST.stat().st_mtime >= newest:
@@ -28,12 +31,30 @@ def prepare_manifest(force: bool = False) -> Path:
     # parse needs values for env_var(); they do not end up deciding anything at run time.
     env.setdefault("CIVCAS_DBT_PATH", str(DBT_DIR / "target" / "parse.duckdb"))
     env.setdefault("CIVCAS_STAGED_URI", str(DBT_DIR / "target" / "staged"))
-    for k in ("CIVCAS_DUCKDB_EXTENSION_DIR", "CIVCAS_DUCKDB_S3_KEY_ID", "CIVCAS_DUCKDB_S3_SECRET",
-              "CIVCAS_DUCKDB_S3_REGION", "CIVCAS_DUCKDB_S3_ENDPOINT",
-              "CIVCAS_DUCKDB_S3_URL_STYLE", "CIVCAS_DUCKDB_S3_USE_SSL"):
+    for k in (
+        "CIVCAS_DUCKDB_EXTENSION_DIR",
+        "CIVCAS_DUCKDB_S3_KEY_ID",
+        "CIVCAS_DUCKDB_S3_SECRET",
+        "CIVCAS_DUCKDB_S3_REGION",
+        "CIVCAS_DUCKDB_S3_ENDPOINT",
+        "CIVCAS_DUCKDB_S3_URL_STYLE",
+        "CIVCAS_DUCKDB_S3_USE_SSL",
+    ):
         env.setdefault(k, "")
-    subprocess.run([dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_DIR),
-                    "--project-dir", str(DBT_DIR)], check=True, env=env, cwd=DBT_DIR)
+    subprocess.run(
+        [
+            dbt_executable(),
+            "parse",
+            "--quiet",
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--project-dir",
+            str(DBT_DIR),
+        ],
+        check=True,
+        env=env,
+        cwd=DBT_DIR,
+    )
     return MANIFEST
 
 
@@ -41,5 +62,6 @@ def manifest_path() -> Path:
     if not MANIFEST.exists():
         raise FileNotFoundError(
             f"dbt manifest missing at {MANIFEST}: run `make manifest` (or `civcas manifest`) "
-            "first; definitions never parse the dbt project at import time")
+            "first; definitions never parse the dbt project at import time"
+        )
     return MANIFEST

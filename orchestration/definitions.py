@@ -22,8 +22,12 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     registry = load_registry(settings)
     return dg.Definitions(
-        assets=[*source_assets(registry), staged_tables_asset(registry), build_dbt_assets(),
-                published_warehouse],
+        assets=[
+            *source_assets(registry),
+            staged_tables_asset(registry),
+            build_dbt_assets(),
+            published_warehouse,
+        ],
         asset_checks=warehouse_checks(),
         jobs=[refresh_all],
         schedules=[nightly],

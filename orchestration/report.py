@@ -22,8 +22,11 @@ def headline(settings: Settings) -> str:
         return f"No published warehouse at {path}."
     con = settings.duckdb_connect(path, read_only=True)
     try:
-        out = [f"Published warehouse: {path} (open it read-only)",
-               f"Marts as Parquet: {settings.lake.rstrip('/')}/marts/", ""]
+        out = [
+            f"Published warehouse: {path} (open it read-only)",
+            f"Marts as Parquet: {settings.lake.rstrip('/')}/marts/",
+            "",
+        ]
         counts = [(t, con.execute(f"select count(*) from {t}").fetchone()[0]) for t in CONTRACT]
         out.append(_table(counts, ["table", "rows"]))
         latest = con.execute("""
@@ -32,22 +35,27 @@ def headline(settings: Settings) -> str:
             order by month_covered desc nulls last, report_date desc nulls last limit 1
         """).fetchone()
         if latest:
-            out.append(f"\nCoalition's latest running total: at least {latest[2]:,} civilians "
-                       f"(report {latest[0]}, month {latest[1]})"
-                       + (f", {latest[3]:,} strikes" if latest[3] else ""))
+            out.append(
+                f"\nCoalition's latest running total: at least {latest[2]:,} civilians "
+                f"(report {latest[0]}, month {latest[1]})"
+                + (f", {latest[3]:,} strikes" if latest[3] else "")
+            )
         mon = con.execute("""
             select sum(monitor_incidents), sum(monitor_likely_deaths_min),
                    sum(monitor_likely_deaths_max), sum(conceded_deaths_min)
             from mart_casualty_gap_monthly where belligerent_code = 'coalition'
         """).fetchone()
         if mon and mon[0]:
-            out.append(f"Monitor incidents with the coalition among belligerents: {mon[0]:,}; "
-                       f"likely civilian deaths {mon[1] or 0:,}-{mon[2] or 0:,}; "
-                       f"conceded by the coalition: {mon[3] or 0:,}")
+            out.append(
+                f"Monitor incidents with the coalition among belligerents: {mon[0]:,}; "
+                f"likely civilian deaths {mon[1] or 0:,}-{mon[2] or 0:,}; "
+                f"conceded by the coalition: {mon[3] or 0:,}"
+            )
         findings = con.execute("""select severity, count(*) from mart_data_quality_findings
                                   group by 1 order by 1""").fetchall()
-        out.append("Data-quality findings: "
-                   + (", ".join(f"{n} {s}" for s, n in findings) or "none"))
+        out.append(
+            "Data-quality findings: " + (", ".join(f"{n} {s}" for s, n in findings) or "none")
+        )
         out.append("")
         out.append(coalition_syria_gap(con, settings.shared))
     finally:
@@ -98,8 +106,21 @@ def coalition_syria_gap(con, shared: Path) -> str:
     for r in rows:
         d = direct.get(r[0], (None,) * 4)
         table.append((*r, *d))
-    header = ["month", "incidents", "likely_min", "likely_max", "conceded_min", "conceded_max",
-              "gap_min", "gap_max", "csv_likely_min", "csv_likely_max", "stmt_conceded_min",
-              "stmt_conceded_max"]
-    return "Coalition in Syria, monthly, 2016-2019 (warehouse vs computed straight from the " \
-           "CSVs):\n" + _table(table, header)
+    header = [
+        "month",
+        "incidents",
+        "likely_min",
+        "likely_max",
+        "conceded_min",
+        "conceded_max",
+        "gap_min",
+        "gap_max",
+        "csv_likely_min",
+        "csv_likely_max",
+        "stmt_conceded_min",
+        "stmt_conceded_max",
+    ]
+    return (
+        "Coalition in Syria, monthly, 2016-2019 (warehouse vs computed straight from the "
+        "CSVs):\n" + _table(table, header)
+    )

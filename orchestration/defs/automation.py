@@ -1,6 +1,5 @@
 """The nightly refresh, and a sensor that refreshes when a local source's files change."""
 
-
 import hashlib
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def _fingerprint(registry: Registry) -> str:
     for src in registry.sources:
         if src.scheme != "file":
             continue
-        root = Path(src.location[len("file://"):])
+        root = Path(src.location[len("file://") :])
         paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for p in paths:
             st = p.stat()
@@ -38,9 +37,12 @@ def _fingerprint(registry: Registry) -> str:
 
 
 def source_files_sensor(registry: Registry) -> dg.SensorDefinition:
-    @dg.sensor(job=refresh_all, minimum_interval_seconds=300,
-               default_status=dg.DefaultSensorStatus.STOPPED,
-               description="Requests a refresh when files behind a file:// source change.")
+    @dg.sensor(
+        job=refresh_all,
+        minimum_interval_seconds=300,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="Requests a refresh when files behind a file:// source change.",
+    )
     def local_sources_changed(context: dg.SensorEvaluationContext):
         fp = _fingerprint(registry)
         if context.cursor == fp:

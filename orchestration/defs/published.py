@@ -1,6 +1,5 @@
 """The published warehouse and its Parquet exports: materialized only when every check passed."""
 
-
 import dagster as dg
 
 from expectations.contract import CONTRACT
@@ -23,9 +22,11 @@ from orchestration.resources import CivcasResource
 def published_warehouse(context: dg.AssetExecutionContext, civcas: CivcasResource):
     settings = civcas.settings()
     pub = publish(civcas.build_path(context.run_id), settings, civcas.lake())
-    return dg.MaterializeResult(metadata={
-        "warehouse": str(pub.warehouse),
-        "tables": dg.MetadataValue.json(pub.tables),
-        "mart_exports": dg.MetadataValue.json(pub.exports),
-        "dagster/row_count": sum(pub.tables.values()),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "warehouse": str(pub.warehouse),
+            "tables": dg.MetadataValue.json(pub.tables),
+            "mart_exports": dg.MetadataValue.json(pub.exports),
+            "dagster/row_count": sum(pub.tables.values()),
+        }
+    )

@@ -1,6 +1,5 @@
 """Raw and staged assets, one pair per registered source."""
 
-
 import dagster as dg
 
 from expectations.suites import raw_suite, source_rows_suite
@@ -32,8 +31,14 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
         owners=[src.owner],
         kinds={"python", "s3" if src.scheme == "s3" else "file"},
         tags={"family": src.family},
-        check_specs=[dg.AssetCheckSpec("raw_documents", asset=key, blocking=True,
-                                       description="at least one document, none empty")],
+        check_specs=[
+            dg.AssetCheckSpec(
+                "raw_documents",
+                asset=key,
+                blocking=True,
+                description="at least one document, none empty",
+            )
+        ],
     )
     def _raw(context: dg.AssetExecutionContext, civcas: CivcasResource):
         settings = civcas.settings()
@@ -50,7 +55,8 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
                 "dagster/row_count": summary.documents,
             },
             data_version=dg.DataVersion(
-                str(hash(tuple(sorted(d["sha256"] for d in summary.manifest))))),
+                str(hash(tuple(sorted(d["sha256"] for d in summary.manifest))))
+            ),
         )
         yield check_result(outcome, asset_key=key, check_name="raw_documents")
 
@@ -70,8 +76,14 @@ def _staged_asset(src: Source) -> dg.AssetsDefinition:
         owners=[src.owner],
         kinds={"python", "polars", "parquet"},
         tags={"family": src.family, "parse_status": src.status},
-        check_specs=[dg.AssetCheckSpec("staged_rows", asset=key, blocking=src.is_parsed,
-                                       description="a parsed source yields rows")],
+        check_specs=[
+            dg.AssetCheckSpec(
+                "staged_rows",
+                asset=key,
+                blocking=src.is_parsed,
+                description="a parsed source yields rows",
+            )
+        ],
     )
     def _staged(context: dg.AssetExecutionContext, civcas: CivcasResource):
         lake = civcas.lake()
@@ -80,8 +92,9 @@ def _staged_asset(src: Source) -> dg.AssetsDefinition:
             "documents": summary.documents,
             "parse_status": summary.status,
             "tables": dg.MetadataValue.json(summary.rows),
-            "dagster/row_count": sum(v for k, v in summary.rows.items()
-                                     if k not in {"findings", "quarantine"}),
+            "dagster/row_count": sum(
+                v for k, v in summary.rows.items() if k not in {"findings", "quarantine"}
+            ),
             "findings": summary.rows.get("findings", 0),
             "quarantined_rows": summary.rows.get("quarantine", 0),
             "failed_documents": dg.MetadataValue.json(summary.failed_documents),
@@ -91,9 +104,12 @@ def _staged_asset(src: Source) -> dg.AssetsDefinition:
         yield dg.MaterializeResult(metadata=meta)
         if summary.status == "not_yet_parsed":
             yield dg.AssetCheckResult(
-                asset_key=key, check_name="staged_rows", passed=True,
+                asset_key=key,
+                check_name="staged_rows",
+                passed=True,
                 severity=dg.AssetCheckSeverity.WARN,
-                metadata={"status": "not yet parsed: no parser registered"})
+                metadata={"status": "not yet parsed: no parser registered"},
+            )
             return
         outcome = source_rows_suite(src.name, summary.rows)
         record_validation(lake, context.run_id, outcome)

@@ -1,9 +1,8 @@
 """The staged zone as dbt sees it: one asset per staged table, audited before dbt reads it."""
 
-
 import dagster as dg
 
-from expectations.suites import staged_table_suite
+from expectations.suites import coalition_identities_suite, staged_table_suite
 from ingestion.registry import Registry
 from ingestion.schemas import STAGED
 from ingestion.staging import assemble_staged, read_staged
@@ -12,6 +11,7 @@ from orchestration.defs.validation import check_result, record_validation
 from orchestration.resources import CivcasResource
 
 CHECK = "staged_expectations"
+IDENTITIES = "coalition_identities"
 
 
 def staged_table_key(table: str) -> dg.AssetKey:
@@ -33,9 +33,19 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
         for t in STAGED
     ]
     checks = [
-        dg.AssetCheckSpec(CHECK, asset=staged_table_key(t), blocking=True,
-                          description="dates within 2011-01-01..today, counts >= 0, min <= max")
+        dg.AssetCheckSpec(
+            CHECK,
+            asset=staged_table_key(t),
+            blocking=True,
+            description="dates within 2011-01-01..today, counts >= 0, min <= max",
+        )
         for t in STAGED
+    ] + [
+        dg.AssetCheckSpec(
+            IDENTITIES,
+            asset=staged_table_key("coalition_monthly_reports"),
+            description="the coalition's own arithmetic adds up (warnings only)",
+        )
     ]
 
     @dg.multi_asset(name="staged_tables", specs=specs, check_specs=checks, can_subset=True)
@@ -49,9 +59,12 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
             record_validation(lake, context.run_id, outcome)
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={"dagster/row_count": df.height,
-                          "files": len(files[table]["files"])},
+                metadata={"dagster/row_count": df.height, "files": len(files[table]["files"])},
             )
             yield check_result(outcome, asset_key=key, check_name=CHECK)
+            if table == "coalition_monthly_reports":
+                ident = coalition_identities_suite(df)
+                record_validation(lake, context.run_id, ident)
+                yield check_result(ident, asset_key=key, check_name=IDENTITIES)
 
     return _tables

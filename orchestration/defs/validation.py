@@ -1,6 +1,5 @@
 """Turning suite outcomes into Dagster check results, and keeping them in the lake."""
 
-
 import re
 
 import dagster as dg
@@ -28,8 +27,9 @@ def record_validation(lake: Lake, run_id: str, outcome: SuiteOutcome) -> str:
     return key
 
 
-def check_result(outcome: SuiteOutcome, *, asset_key: dg.AssetKey,
-                 check_name: str) -> dg.AssetCheckResult:
+def check_result(
+    outcome: SuiteOutcome, *, asset_key: dg.AssetKey, check_name: str
+) -> dg.AssetCheckResult:
     s = outcome.summary()
     failed = s["failed"]
     md = {
@@ -46,7 +46,9 @@ def check_result(outcome: SuiteOutcome, *, asset_key: dg.AssetKey,
                 f"| {f['expectation']} | {f['column'] or ''} | {f['severity']} | "
                 f"{f['unexpected_count'] if f['unexpected_count'] is not None else ''} | "
                 f"{(f['observed'] or '')[:80]} | {f['expected']} | {', '.join(f['ids'])} |"
-                for f in failed))
+                for f in failed
+            )
+        )
     return dg.AssetCheckResult(
         asset_key=asset_key,
         check_name=check_name,

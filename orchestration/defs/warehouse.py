@@ -1,6 +1,5 @@
 """dbt builds the warehouse into the run's private file; GX audits it before anything is published."""
 
-
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -69,14 +68,18 @@ def _append_findings(con, outcome) -> None:
 def _warehouse_check(name: str, asset: str, description: str):
     suite = SUITES[name]
 
-    @dg.asset_check(asset=warehouse_key(asset), name=name, blocking=True, pool=POOL,
-                    description=description)
+    @dg.asset_check(
+        asset=warehouse_key(asset), name=name, blocking=True, pool=POOL, description=description
+    )
     def _check(context: dg.AssetCheckExecutionContext, civcas: CivcasResource):
         run_id = context.run.run_id
         build = civcas.build_path(run_id)
         if not build.exists():
-            return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR,
-                                       metadata={"reason": f"no warehouse built at {build}"})
+            return dg.AssetCheckResult(
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"reason": f"no warehouse built at {build}"},
+            )
         con = civcas.settings().duckdb_connect(build)
         try:
             outcome = suite(con)
@@ -93,12 +96,21 @@ def _warehouse_check(name: str, asset: str, description: str):
 
 
 WAREHOUSE_CHECKS = [
-    ("contract", "mart_data_quality_findings",
-     "every table and column of the warehouse contract exists"),
-    ("gap_totals", "mart_casualty_gap_monthly",
-     "the gap mart's sums equal the incident facts' sums"),
-    ("coalition_admissions", "mart_coalition_admissions",
-     "the mart's running totals equal the reports'; broken identities warn"),
+    (
+        "contract",
+        "mart_data_quality_findings",
+        "every table and column of the warehouse contract exists",
+    ),
+    (
+        "gap_totals",
+        "mart_casualty_gap_monthly",
+        "the gap mart's sums equal the incident facts' sums",
+    ),
+    (
+        "coalition_admissions",
+        "mart_coalition_admissions",
+        "the mart's running totals equal the reports'; broken identities warn",
+    ),
     ("fact_dates", "mart_casualty_gap_monthly", "every fact's dates within 2011..today"),
 ]
 
@@ -110,5 +122,6 @@ def warehouse_checks() -> list[dg.AssetChecksDefinition]:
 def dbt_resource() -> DbtCliResource:
     from orchestration.dbt_manifest import dbt_executable
 
-    return DbtCliResource(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR),
-                          dbt_executable=dbt_executable())
+    return DbtCliResource(
+        project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR), dbt_executable=dbt_executable()
+    )

@@ -99,8 +99,7 @@ def test_fetch_source_over_https_registry(server, tmp_path, civcas_env):
 
     settings = civcas_env(CIVCAS_HTTP_MIN_INTERVAL="0")
     lake = LocalLake(tmp_path / "lake")
-    src = Source(name="cjtf_releases", family="coalition", location=f"{server}/page",
-                 parsers=())
+    src = Source(name="cjtf_releases", family="coalition", location=f"{server}/page", parsers=())
     first = fetch_source(src, lake, settings)
     assert first.documents == 1 and first.new_objects == 1
     assert lake.read_raw(first.manifest[0]["sha256"]) == PAGE

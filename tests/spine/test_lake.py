@@ -19,8 +19,12 @@ def _lakes(tmp_path, civcas_env, s3_bucket=None):
 
 def test_same_bytes_twice_is_one_object(tmp_path):
     lake = LocalLake(tmp_path / "lake")
-    sha1, new1 = lake.store_raw(b"report text", source="s", location="/a", content_type="text/plain")
-    sha2, new2 = lake.store_raw(b"report text", source="s", location="/a", content_type="text/plain")
+    sha1, new1 = lake.store_raw(
+        b"report text", source="s", location="/a", content_type="text/plain"
+    )
+    sha2, new2 = lake.store_raw(
+        b"report text", source="s", location="/a", content_type="text/plain"
+    )
     assert sha1 == sha2 == sha256_hex(b"report text")
     assert new1 is True and new2 is False
     assert lake.list("raw/sha256/") == [raw_key(sha1)]
@@ -60,10 +64,18 @@ def test_s3_lake_content_addressed_over_http(civcas_env, s3_server, s3_bucket):
     settings = civcas_env(**s3_server.env(s3_bucket, "lake"))
     lake = open_lake(settings)
     assert isinstance(lake, S3Lake)
-    sha, new = lake.store_raw(b"%PDF-1.4 strike release", source="s", location="https://x/y.pdf",
-                              content_type="application/pdf")
-    _, again = lake.store_raw(b"%PDF-1.4 strike release", source="s",
-                              location="https://x/y.pdf", content_type="application/pdf")
+    sha, new = lake.store_raw(
+        b"%PDF-1.4 strike release",
+        source="s",
+        location="https://x/y.pdf",
+        content_type="application/pdf",
+    )
+    _, again = lake.store_raw(
+        b"%PDF-1.4 strike release",
+        source="s",
+        location="https://x/y.pdf",
+        content_type="application/pdf",
+    )
     assert new and not again
     assert lake.list("raw/sha256/") == [raw_key(sha)]
     assert lake.read_raw(sha) == b"%PDF-1.4 strike release"
@@ -72,8 +84,12 @@ def test_s3_lake_content_addressed_over_http(civcas_env, s3_server, s3_bucket):
     assert lake.read_parquet("staged/t/s.parquet")["n"].to_list() == [1, 2]
     # and DuckDB (httpfs, loaded from the package, no download) reads it over HTTP
     con = settings.duckdb_connect()
-    assert con.execute(f"select sum(n) from read_parquet('{lake.uri('staged/t/s.parquet')}')"
-                       ).fetchone()[0] == 3
+    assert (
+        con.execute(
+            f"select sum(n) from read_parquet('{lake.uri('staged/t/s.parquet')}')"
+        ).fetchone()[0]
+        == 3
+    )
 
 
 def test_s3_keys_are_enforced(civcas_env, s3_server, s3_bucket):

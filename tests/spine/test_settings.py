@@ -16,11 +16,17 @@ def test_defaults_are_the_embedded_lake():
 
 
 def test_one_object_feeds_boto3_polars_and_duckdb_alike():
-    s = Settings.from_env({
-        "CIVCAS_LAKE": "s3://bucket/prefix", "CIVCAS_S3_ENDPOINT": "http://127.0.0.1:9000",
-        "CIVCAS_S3_REGION": "eu-north-1", "CIVCAS_S3_ACCESS_KEY_ID": "AK",
-        "CIVCAS_S3_SECRET_ACCESS_KEY": "SK", "CIVCAS_S3_URL_STYLE": "path",
-        "CIVCAS_S3_USE_SSL": "false"})
+    s = Settings.from_env(
+        {
+            "CIVCAS_LAKE": "s3://bucket/prefix",
+            "CIVCAS_S3_ENDPOINT": "http://127.0.0.1:9000",
+            "CIVCAS_S3_REGION": "eu-north-1",
+            "CIVCAS_S3_ACCESS_KEY_ID": "AK",
+            "CIVCAS_S3_SECRET_ACCESS_KEY": "SK",
+            "CIVCAS_S3_URL_STYLE": "path",
+            "CIVCAS_S3_USE_SSL": "false",
+        }
+    )
     b = s.s3.boto3_kwargs()
     assert b["endpoint_url"] == "http://127.0.0.1:9000" and b["region_name"] == "eu-north-1"
     assert b["aws_access_key_id"] == "AK" and b["use_ssl"] is False

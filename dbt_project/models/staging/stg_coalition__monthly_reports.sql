@@ -1,0 +1,23 @@
+select
+    report_id,
+    source,
+    origin,
+    coalesce(is_coalition_release, false) as is_coalition_release,
+    report_date,
+    cast(date_trunc('month', month_covered) as date) as month_covered,
+    reports_carried_over,
+    reports_received,
+    reports_completed,
+    credible,
+    non_credible,
+    duplicates,
+    open_at_end,
+    deaths_in_credible,
+    cumulative_deaths,
+    cumulative_strikes,
+    strikes_period_end,
+    cumulative_engagements,
+    coalesce(revision_stated, false) as revision_stated,
+    source_url,
+    notes
+from {{ source('staged', 'coalition_monthly_reports') }}

@@ -1,0 +1,23 @@
+select
+    claim_id,
+    doc_id,
+    source,
+    char_start,
+    char_end,
+    numeral,
+    quote,
+    lower(language) as language,
+    lower(measure) as measure,
+    lower(victims) as victims,
+    count_low,
+    count_high,
+    lower(qualifier) as qualifier,
+    lower(perpetrator) as perpetrator,
+    nullif(trim(attributed_to), '') as attributed_to,
+    lower(source_type) as source_type,
+    nullif(trim(place), '') as place,
+    upper(country) as country,
+    period_start,
+    period_end,
+    parent_claim_id
+from {{ source('staged', 'claims') }}

@@ -1,0 +1,1 @@
+"""Parsers for the coalition's (CJTF-OIR) own publications: casualty reports and strike releases."""

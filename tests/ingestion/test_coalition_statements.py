@@ -1,0 +1,131 @@
+"""Verdict rows from the statements CSV and from report documents (text, HTML, PDF)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from ingestion.coalition.statements import parse_report, parse_statements_csv
+from ingestion.parsing import RawDocument
+from tests.conftest import PROJECT, shared_path
+
+SAMPLE = PROJECT / "ingestion" / "sample" / "coalition"
+
+
+def doc(data: bytes, name: str, content_type: str = "text/plain", **meta) -> RawDocument:
+    return RawDocument("0" * 64, "coalition_test", "coalition", f"/x/{name}", name, content_type,
+                       datetime.now(UTC), data, meta)  # fmt: skip
+
+
+def file_doc(path: Path) -> RawDocument:
+    return doc(path.read_bytes(), path.name, "text/csv")
+
+
+def test_sample_statements_csv():
+    result = parse_statements_csv(file_doc(SAMPLE / "incident_statements.csv"))
+    t = result.tables["coalition_incident_verdicts"].sort("incident_code")
+    assert t["verdict"].to_list() == ["credible", "non_credible", "non_credible", "duplicate",
+                                      "open"]  # fmt: skip
+    assert t["civilians_killed"].to_list()[:2] == [3, 0]
+    assert t["reason_code"].to_list()[1:3] == ["no_coalition_strikes", "insufficient_information"]
+    assert t["recorded_assessment"].to_list()[-1] == "open"  # open_incident mapped
+    assert t["date_precision"].to_list()[-1] == "range"
+    assert t["latitude"].null_count() == 2  # the 5-digit grid and the line with none
+    rules = [(f.rule, f.severity) for f in result.findings]
+    assert rules == [("coalition_mgrs_invalid", "warning")]
+    assert t["line_id"].n_unique() == t.height
+
+
+def test_real_statements_csv():
+    path = shared_path("corpus", "coalition", "cjtf_oir_incident_statements.csv")
+    result = parse_statements_csv(file_doc(path))
+    t = result.tables["coalition_incident_verdicts"]
+    held = len(result.quarantine)
+    assert t.height + held == 1872 and held == 1  # the one row with no statement text
+    assert t["line_id"].n_unique() == t.height
+    assert set(t["verdict"].drop_nulls()) == {"credible", "non_credible", "duplicate"}
+    conceded = t.filter(t["verdict"] == "credible")["civilians_killed"].sum()
+    assert 500 < conceded < 2000
+    assert t["latitude"].drop_nulls().is_between(32, 38).all()
+    assert t["report_date"].null_count() < 15
+    assert t["country"].null_count() <= 5  # from the line, else from the Airwars code (CS/CI)
+    # the one line that names the person killed keeps its verdict, not the name
+    assert t["statement_text"].str.contains(r"\[name withheld\]").sum() == 1
+    assert not t["statement_text"].str.contains(r"\bMr\.? [A-Z]").any()
+
+
+def test_text_report_split_into_lines():
+    result = parse_report(file_doc(SAMPLE / "monthly_report_2019_04.txt"))
+    t = result.tables["coalition_incident_verdicts"]
+    assert t.height == 3
+    assert t["report_date"].unique().to_list() == [date(2019, 5, 31)]
+    assert t["verdict"].to_list() == ["credible", "non_credible", "non_credible"]
+    assert (t["civilians_killed"][0], t["civilians_injured"][0]) == (2, 1)
+    assert t["incident_date_start"][2] == date(2019, 3, 14)  # "14 MAR 19"
+    assert t["mgrs"][2] == "37SFU796242"  # written "37S FU 796 242"
+
+
+def test_html_report():
+    html = b"""<html><head><title>CJTF-OIR monthly report</title><style>p{}</style></head>
+    <body><nav>Home | News</nav><article><p>Release No. 20190425-01</p>
+    <p>Non-credible reports:</p><ol>
+    <li>Dec. 5, 2018, near Example Town, Syria, via Airwars report. After a review of all
+    available records it was assessed that no Coalition actions were conducted in the
+    geographical area that corresponds to the report of civilian casualties. 3001/CS1001</li>
+    <li>Dec. 9, 2018, near Other Place, Iraq, via self-report. Regrettably, four civilians were
+    unintentionally killed.</li></ol></article></body></html>"""
+    t = parse_report(doc(html, "release.html", "text/html")).tables["coalition_incident_verdicts"]
+    assert t["verdict"].to_list() == ["non_credible", "credible"]
+    assert t["country"].to_list() == ["SY", "IQ"]
+    assert t["civilians_killed"].to_list() == [0, 4]
+    assert t["report_date"].to_list() == [date(2019, 4, 25)] * 2
+
+
+def test_unreadable_reports_give_clear_errors():
+    with pytest.raises(ValueError, match="not a readable PDF"):
+        parse_report(doc(b"%PDF-1.4 truncated", "report.pdf", "application/pdf"))
+    with pytest.raises(ValueError, match="no incident lines"):
+        parse_report(doc(b"Nothing about any incident here.", "note.txt"))
+    with pytest.raises(ValueError, match="missing columns"):
+        parse_statements_csv(doc(b"a,b\n1,2\n", "other.csv", "text/csv"))
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A one-page text PDF written by hand (Helvetica, one text line per entry)."""
+    content = "BT /F1 10 Tf 40 750 Td 12 TL " + " ".join(f"({x}) '" for x in lines) + " ET"
+    objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_report_with_wrapped_line():
+    data = _pdf([
+        "Release No. 20210310-01",
+        "July 4, 2020, near Example Farm, Syria, via Airwars report. After a review of all",
+        "available records it was assessed that no Coalition actions were conducted in the",
+        "geographical area. 3301/CS1950 37SFU781164",
+    ])  # fmt: skip
+    t = parse_report(doc(data, "periodic.pdf", "application/pdf")).tables[
+        "coalition_incident_verdicts"
+    ]
+    row = t.row(0, named=True)
+    assert t.height == 1 and row["report_date"] == date(2021, 3, 10)
+    assert (row["verdict"], row["reason_code"]) == ("non_credible", "no_coalition_strikes")
+    assert (row["report_number"], row["incident_code"]) == ("3301", "CS1950")
+    assert row["latitude"] is not None

@@ -1,0 +1,133 @@
+"""The whole path on the embedded default: raw -> staged -> dbt -> audit -> publish."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+
+import duckdb
+import pytest
+import yaml
+
+from expectations.contract import CONTRACT, MARTS
+from ingestion.lake import LocalLake
+from ingestion.settings import PROJECT_ROOT
+from orchestration.cli import failed_checks, published_in, run_pipeline
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    return tmp_path_factory.mktemp("pipeline")
+
+
+@pytest.fixture
+def env(home, civcas_env):
+    return civcas_env(CIVCAS_HOME=str(home / "civcas"))
+
+
+@pytest.fixture(scope="module")
+def state():
+    return {}
+
+
+def test_first_run_publishes_every_contract_table(env, state):
+    result = run_pipeline(env, quiet=True)
+    assert result.success, failed_checks(result)
+    assert published_in(result)
+    con = duckdb.connect(str(env.warehouse_path), read_only=True)
+    cols = {
+        (t, c)
+        for t, c in con.execute(
+            "select table_name, column_name from information_schema.columns"
+        ).fetchall()
+    }
+    for table, columns in CONTRACT.items():
+        for col in columns:
+            assert (table, col) in cols, f"{table}.{col} missing from the published warehouse"
+    # the sample fills the coalition's own running total and its April 2019 figures
+    row = con.execute("""select cumulative_deaths, cumulative_strikes from fct_coalition_report
+                         where month_covered = date '2019-04-01'""").fetchall()
+    assert (1302, 34502) in row
+    state["tables"] = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT}
+    con.close()
+    lake = LocalLake(env.lake)
+    for mart in MARTS:
+        assert lake.exists(f"marts/{mart}.parquet")
+    # raw objects are content-addressed: each file's name is its sha256
+    import hashlib
+
+    objs = lake.list("raw/sha256/")
+    assert objs
+    for key in objs:
+        assert hashlib.sha256(lake.get_bytes(key)).hexdigest() == key.rsplit("/", 1)[-1]
+    state["raw_objects"] = len(objs)
+
+
+def test_rerun_stores_nothing_new_and_readers_never_see_errors(env, state):
+    """A BI connection held open on the published file through a whole run sees no error and
+    no half-built table; the raw zone gains no object when no document changed."""
+    reader = duckdb.connect(str(env.warehouse_path), read_only=True)
+    errors, reads = [], []
+    stop = threading.Event()
+
+    def read_loop():
+        while not stop.is_set():
+            try:
+                reads.append(
+                    reader.execute("select count(*) from mart_coalition_admissions").fetchone()[0]
+                )
+            except Exception as e:  # noqa: BLE001 - any error is the failure we look for
+                errors.append(repr(e))
+            time.sleep(0.05)
+
+    t = threading.Thread(target=read_loop)
+    t.start()
+    try:
+        result = run_pipeline(env, quiet=True)
+    finally:
+        stop.set()
+        t.join()
+    assert result.success and published_in(result)
+    assert not errors
+    assert reads and set(reads) == {state["tables"]["mart_coalition_admissions"]}
+    reader.close()
+    assert len(LocalLake(env.lake).list("raw/sha256/")) == state["raw_objects"]
+
+
+def test_bad_staged_data_blocks_publication(env, state, tmp_path):
+    """A negative count and a 1970 date in a staged table fail a blocking check: dbt does not
+    run and yesterday's warehouse stays published, untouched."""
+    before = env.warehouse_path.stat()
+    reg = yaml.safe_load((PROJECT_ROOT / "ingestion/registries/sample.yaml").read_text())
+    bad_doc = tmp_path / "broken_release.txt"
+    bad_doc.write_text("a release that a broken parser misreads")
+    reg["sources"].append(
+        {
+            "name": "broken_release",
+            "family": "coalition",
+            "location": f"file://{bad_doc}",
+            "parser": "tests.spine.bad_source:parse_bad",
+        }
+    )
+    path = tmp_path / "registry.yaml"
+    path.write_text(yaml.safe_dump(reg))
+    bad_env = dataclasses.replace(env, sources=str(path))
+    result = run_pipeline(bad_env, quiet=True)
+    assert not published_in(result)
+    failed = failed_checks(result)
+    assert any(
+        "staged_table/coalition_monthly_reports:staged_expectations (ERROR)" in f for f in failed
+    ), failed
+    after = env.warehouse_path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    con = duckdb.connect(str(env.warehouse_path), read_only=True)
+    assert (
+        con.execute("select count(*) from fct_coalition_report where credible < 0").fetchone()[0]
+        == 0
+    )
+    con.close()
+    # the failure is recorded in the lake's validation results, with the offending row's id
+    lake = LocalLake(env.lake)
+    results = [k for k in lake.list("validations/") if "coalition_monthly_reports" in k]
+    assert any(b"bad-1" in lake.get_bytes(k) for k in results)
