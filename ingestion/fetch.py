@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import logging
 import mimetypes
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from ingestion.lake import Lake, manifest_key
 from ingestion.parsing import RawDocument
 from ingestion.registry import Source
 from ingestion.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -71,6 +74,24 @@ def fetch_source(
 ) -> FetchSummary:
     manifest, new, total, not_modified = [], 0, 0, 0
     state_key = f"raw/http_state/{source.name}.json"
+    if source.crawler:
+        crawl = source.crawler_function()
+        fetcher = fetcher or HttpFetcher(
+            timeout=settings.http_timeout, min_interval=settings.http_min_interval
+        )
+        res = crawl(
+            list(source.urls or (source.location,)), lake, source=source.name, fetcher=fetcher
+        )
+        for f in res.failures:
+            log.warning("source %s: %s", source.name, f)
+        return FetchSummary(
+            source.name,
+            len(res.manifest),
+            res.new_objects,
+            res.bytes,
+            res.not_modified,
+            res.manifest,
+        )
     if source.scheme in {"http", "https"}:
         fetcher = fetcher or HttpFetcher(
             timeout=settings.http_timeout, min_interval=settings.http_min_interval

@@ -30,6 +30,7 @@ class Source:
     urls: tuple[str, ...] = ()
     status: str = "parsed"  # parsed | not_yet_parsed
     owner: str = "team:data-engineering"
+    crawler: str | None = None  # "module:function" that walks index pages instead of one fetch
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -40,17 +41,21 @@ class Source:
     def is_parsed(self) -> bool:
         return bool(self.parsers) and self.status == "parsed"
 
+    def crawler_function(self):
+        if not self.crawler:
+            return None
+        return _load(self.name, self.crawler)
+
     def parser_functions(self):
-        out = []
-        for ref in self.parsers:
-            mod, _, fn = ref.partition(":")
-            try:
-                out.append(getattr(importlib.import_module(mod), fn))
-            except (ImportError, AttributeError) as e:
-                raise RegistryError(
-                    f"source {self.name}: parser {ref} cannot be loaded: {e}"
-                ) from e
-        return out
+        return [_load(self.name, ref) for ref in self.parsers]
+
+
+def _load(source: str, ref: str):
+    mod, _, fn = ref.partition(":")
+    try:
+        return getattr(importlib.import_module(mod), fn)
+    except (ImportError, AttributeError) as e:
+        raise RegistryError(f"source {source}: {ref} cannot be loaded: {e}") from e
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ def load_registry(settings: Settings, path: Path | None = None) -> Registry:
                 urls=tuple(_expand(u, settings) for u in raw.get("urls", [])),
                 status=status,
                 owner=raw.get("owner", "team:data-engineering"),
+                crawler=raw.get("crawler"),
                 metadata=raw.get("metadata") or {},
             )
         )

@@ -316,3 +316,29 @@ def test_command_line_crawls_into_the_settings_lake(site, civcas_env, tmp_path, 
     assert "1 index pages, 4 releases, 3 fetched (3 new)" in out and "failed release" in out
     manifest = LocalLake(settings.lake).read_json(manifest_key("coalition_live"))
     assert len(manifest) == 3
+
+
+def test_registry_source_with_crawler_fetches_and_stages(site, tmp_path, civcas_env):
+    """A registry entry with `crawler:` (as in registries/live.yaml) goes through the spine's
+    fetch and staging like any other source: releases land raw, then parse into staged rows."""
+    from ingestion.fetch import fetch_source
+    from ingestion.registry import Source
+    from ingestion.staging import read_staged, stage_source
+
+    base, _handler, _root = site
+    settings = civcas_env(CIVCAS_HTTP_MIN_INTERVAL="0")
+    lake = LocalLake(tmp_path / "lake")
+    src = Source(
+        name="cjtf_oir_releases",
+        family="coalition",
+        location=base + INDEX,
+        urls=(base + INDEX, base + REPORTS),
+        crawler="ingestion.coalition.crawler:crawl_releases",
+        parsers=("ingestion.coalition.monthly:parse_report_flow",),
+    )
+    summary = fetch_source(src, lake, settings, fetcher=fetcher())
+    assert summary.documents == len(RELEASES) + len(PDFS)
+    staged = stage_source(src, lake)
+    assert staged.rows.get("coalition_monthly_reports", 0) >= 5
+    months = read_staged("coalition_monthly_reports", lake)["month_covered"].to_list()
+    assert len({m for m in months if m is not None}) >= 5

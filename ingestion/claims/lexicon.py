@@ -1,0 +1,293 @@
+"""One language's counting vocabulary, read from its YAML file and compiled once.
+
+The extractor has no language-specific code: everything it knows about a language is here,
+so a new language is a new file in languages/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ingestion.documents import normalise
+
+LANG_DIR = Path(__file__).with_name("languages")
+SOURCE_TYPES: dict[str, str] = yaml.safe_load(
+    Path(__file__).with_name("sources.yaml").read_text(encoding="utf-8")
+)
+CATEGORY_ORDER = ("combatants", "civilians", "children", "women", "men", "people")
+
+
+def _norm(p: str) -> str:
+    return normalise(p)[0]
+
+
+def _alt(patterns, literal: bool = False) -> str:
+    items = sorted({_norm(str(p)) for p in patterns}, key=len, reverse=True)
+    if literal:
+        items = [re.escape(p).replace(r"\ ", r"\s+") for p in items]
+    else:
+        items = [p.replace(" ", r"\s+") for p in items]
+    return "(?:" + "|".join(items) + ")" if items else "(?!)"
+
+
+# Arabic and Latin letters may touch in scraped posts ("Urdoniمقتل"): for Arabic a word
+# boundary is a neighbour that is not an Arabic letter (a single-class look-around is fast).
+AR = "\u0621-\u064a"
+B_START = rf"(?<![{AR}])"
+B_END = rf"(?![{AR}])"
+
+
+def _words(patterns, prefix: str = "", literal: bool = False) -> str:
+    return rf"{B_START}{prefix}{_alt(patterns, literal)}{B_END}"
+
+
+@dataclass
+class Lexicon:
+    code: str
+    numbers: dict[str, int]
+    scales: dict[str, int]
+    number_re: re.Pattern
+    number_phrase_re: re.Pattern
+    number_prefix_chars: str
+    number_prefix: str
+    joiner_re: re.Pattern
+    digits_re: re.Pattern
+    vague: dict[str, tuple[int, int]]
+    vague_re: re.Pattern
+    qualifier_res: list[tuple[str, re.Pattern]]
+    range_before_re: re.Pattern
+    range_between_re: re.Pattern
+    cat_re: re.Pattern
+    cat_names: list[tuple[str, str]]  # group index -> (kind, value)
+    excl_after_re: re.Pattern
+    excl_before_re: re.Pattern
+    function_words: frozenset[str]
+    singular_re: re.Pattern | None
+    singular_nouns: dict[str, str]
+    dual_re: re.Pattern | None
+    dual_nouns: dict[str, str]
+    inclusion_re: re.Pattern
+    cue_re: re.Pattern
+    anaphor_re: re.Pattern
+    source_re: Named
+    source_names: list[str]
+    perp_re: Named
+    perp_names: list[str]
+    target_re: re.Pattern
+    country_re: Named
+    country_names: list[str]
+    months: dict[str, int]
+    months_capitalised: bool
+    range_bare: frozenset[str]
+    place_proclitics: re.Pattern
+    conjunctions: frozenset[str]
+    month_re: re.Pattern
+    weekdays: dict[str, int]
+    relative: dict[str, str]
+    time_re: re.Pattern
+    since_re: re.Pattern
+    until_re: re.Pattern
+    range_word_re: re.Pattern
+
+    def lookup(self, table: dict, word: str):
+        w = _norm(word).lower()
+        w = re.sub(r"\s+", " ", w)
+        return table.get(w)
+
+
+def _number_words(n: dict) -> tuple[dict[str, int], dict[str, int]]:
+    units = {str(k): v for k, v in n.get("units", {}).items()}
+    tens = {str(k): v for k, v in n.get("tens", {}).items()}
+    scales = {str(k): v for k, v in n.get("scales", {}).items()}
+    words: dict[str, int] = {**units, **tens, **scales}
+    words.update({str(k): v for k, v in n.get("phrases", {}).items()})
+    for pattern in n.get("compounds", []):
+        if "{scale}" in pattern:
+            for u, uv in units.items():
+                for s, sv in scales.items():
+                    if sv < 1000000:
+                        words.setdefault(pattern.format(unit=u, scale=s), uv * sv)
+        else:
+            for t, tv in tens.items():
+                for u, uv in units.items():
+                    if uv < 10:
+                        words.setdefault(pattern.format(ten=t, unit=u), tv + uv)
+    for pattern in n.get("teens", []):
+        for u, uv in units.items():
+            if 1 <= uv < 10:
+                words.setdefault(pattern.format(unit=u), uv + 10)
+    words = {_norm(k).lower(): v for k, v in words.items()}
+    return words, {_norm(k).lower(): v for k, v in scales.items()}
+
+
+class Named:
+    """Names from a table (sources, perpetrators, countries), found case-insensitively on the
+    lower-cased text, except spellings marked (?-i:...) ("IS", "US"), read as written."""
+
+    def __init__(self, folded: re.Pattern, exact: re.Pattern | None, names: list[str]):
+        self.folded, self.exact, self.names = folded, exact, names
+
+    def finditer(self, text: str, low: str, a: int, b: int) -> list[tuple[int, int, str]]:
+        out = [
+            (m.start(), m.end(), self.names[m.lastindex - 1])
+            for m in self.folded.finditer(low, a, b)
+        ]
+        if self.exact is not None:
+            out += [
+                (m.start(), m.end(), self.names[m.lastindex - 1])
+                for m in self.exact.finditer(text, a, b)
+            ]
+            out.sort()
+        return out
+
+
+def _phrases(numbers: dict[str, int]) -> list[str]:
+    """Multi-word entries that token-by-token reading would miss ("a dozen", "احد عشر")."""
+    return [k for k in numbers if " " in k and not all(p in numbers for p in k.split())]
+
+
+@cache
+def load(code: str) -> Lexicon:
+    path = LANG_DIR / f"{code}.yaml"
+    if not path.exists():
+        raise KeyError(f"no language file for {code!r} in {LANG_DIR}")
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    flags = re.IGNORECASE
+    bs, be = (B_START, B_END) if d["code"] == "ar" else (r"(?<!\w)", r"(?!\w)")
+
+    def W(patterns, prefix: str = "", literal: bool = False) -> str:  # noqa: N802
+        return rf"{bs}{prefix}{_alt(patterns, literal)}{be}"
+
+    def fast(pattern: str) -> re.Pattern:
+        """Matched on lower-cased text: case-insensitive search is several times slower."""
+        return re.compile(pattern.lower().replace("(?p<", "(?P<"))
+
+    prefix = d.get("word_prefix") or ""
+    num = d["numbers"]
+    numbers, scales = _number_words(num)
+    nprefix = num.get("number_prefix", "")
+    seps = "".join(re.escape(s) for s in num.get("thousands_separators", [",", "."]))
+    digits = (
+        rf"(?<![0-9A-Za-z_/.,:-])(\d{{1,3}}(?:[{seps}]\d{{3}})+|\d+)"
+        rf"(?![0-9A-Za-z_/]|[.,:]\d)"
+    )
+
+    cat_parts, cat_names = [], []
+    for kind, table in (
+        ("victim", d["victims"]),
+        ("outcome", d["outcomes"]),
+        ("measure", d["measures"]),
+    ):
+        order = CATEGORY_ORDER if kind == "victim" else list(table)
+        for value in order:
+            if value in table:
+                cat_parts.append(f"({W(table[value], prefix)})")
+                cat_names.append((kind, value))
+    cat_parts.append(f"({W(d['blockers'], prefix)})")
+    cat_names.append(("block", "block"))
+
+    def named(table: dict) -> tuple[Named, list[str]]:
+        names = list(table)
+        folded = [[p for p in table[n] if "(?-i:" not in p] for n in names]
+        exact = [[p for p in table[n] if "(?-i:" in p] for n in names]
+        exact_re = None
+        if any(exact):
+            exact_re = re.compile("|".join(f"({W(ps, prefix)})" for ps in exact), flags)
+        return Named(fast("|".join(f"({W(ps, prefix)})" for ps in folded)), exact_re, names), names
+
+    source_re, source_names = named(d["sources"])
+    perp_re, perp_names = named(d["perpetrators"])
+    country_re, country_names = named(d["countries"])
+    months = {_norm(str(k)).lower(): v for k, v in d["months"].items()}
+    weekdays = {_norm(str(k)).lower(): v for k, v in d["weekdays"].items()}
+    relative = {re.sub(r"\s+", " ", _norm(str(k)).lower()): v for k, v in d["relative"].items()}
+    month_alt = _alt(months, literal=True)
+    # re cannot reuse group names, so each date shape gets its own groups.
+    y = r"(?:\s*,?\s*(?:(?:العام|عام|of|af|av|de)\s+)?(?P<{g}>(?:19|20)\d\d)(?!\d))?"
+    mon2 = rf"(?:\s*/\s*{month_alt})?"
+    time_re = "|".join(
+        [
+            rf"(?P<rel>{W(relative, prefix, literal=True)})",
+            rf"(?<!\w)(?P<day1>\d{{1,2}})\.?\s+(?P<mon1>{month_alt}){mon2}(?!\w){y.format(g='y1')}",
+            rf"(?<!\w){prefix}(?P<mon2>{month_alt}){mon2}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d){y.format(g='y2')}",
+            rf"(?<!\w){prefix}(?P<mon3>{month_alt}){mon2}(?!\w){y.format(g='y3')}",
+            rf"(?<!\w){prefix}(?P<wd>{_alt(weekdays, literal=True)})(?!\w)",
+            r"(?<![\d,.])(?P<year>(?:19|20)\d\d)(?![\d,.]\d)",
+        ]
+    )
+    q = d["qualifiers"]
+    qualifier_res = [
+        (name, re.compile(rf"(?<!\w){_alt(q[name], literal=True)}\s*$", flags))
+        for name in ("at_least", "more_than", "up_to", "approximately")
+        if q.get(name)
+    ]
+    sing = d.get("singular") or {}
+    snouns = {_norm(str(k)).lower(): v for k, v in (sing.get("nouns") or {}).items()}
+    singular_re = None
+    if snouns:
+        if sing.get("articles"):
+            lead = W(sing["articles"], literal=True) + r"\s+(?:\w+\s+)?"
+        else:
+            lead = W(d["outcomes"]["killed"] + d["outcomes"]["injured"], prefix) + r"\s+"
+        singular_re = fast(rf"{lead}(?P<noun>{W(snouns, prefix, literal=True)})")
+    duals = {_norm(str(k)).lower(): v for k, v in (d.get("dual") or {}).items()}
+    dual_re = fast(W(duals, prefix, literal=True)) if duals else None
+    rng = d["range"]
+    return Lexicon(
+        code=d["code"],
+        numbers=numbers,
+        scales=scales,
+        number_re=fast(rf"{bs}{nprefix}({_alt(numbers, literal=True)}){be}"),
+        number_prefix=nprefix,
+        number_phrase_re=fast(rf"{bs}{nprefix}({_alt(_phrases(numbers), literal=True)}){be}"),
+        number_prefix_chars=re.sub(r"[^\w]", "", nprefix),
+        joiner_re=re.compile(num.get("joiner", r"\s+"), flags),
+        digits_re=re.compile(digits),
+        vague={_norm(str(k)).lower(): tuple(v) for k, v in d["vague"].items()},
+        vague_re=fast(W(d["vague"], prefix, literal=True)),
+        qualifier_res=qualifier_res,
+        range_before_re=re.compile(rf"(?<!\w){_alt(rng['before'], literal=True)}\s*$", flags),
+        range_between_re=re.compile(rf"\s*{_alt(rng['between'], literal=True)}\s*", flags),
+        cat_re=fast("|".join(cat_parts)),
+        cat_names=cat_names,
+        excl_after_re=re.compile(
+            rf"\s*-?\s*{prefix}{_alt(d['exclusions']['after'])}(?!\w)|\s*%", flags
+        ),
+        excl_before_re=re.compile(rf"(?<!\w){_alt(d['exclusions']['before'])}\s*$", flags),
+        function_words=frozenset(_norm(w).lower() for w in d["function_words"]),
+        singular_re=singular_re,
+        singular_nouns=snouns,
+        dual_re=dual_re,
+        dual_nouns=duals,
+        inclusion_re=re.compile(W(d["inclusion"], prefix), flags),
+        cue_re=re.compile(W(d["attribution_cues"], prefix), flags),
+        anaphor_re=re.compile(W(d["anaphors"], prefix), flags),
+        source_re=source_re,
+        source_names=source_names,
+        perp_re=perp_re,
+        perp_names=perp_names,
+        target_re=re.compile(rf"(?<!\w){_alt(d['target_markers'])}\s+(?:\w+\s+){{0,2}}$", flags),
+        country_re=country_re,
+        country_names=country_names,
+        months=months,
+        months_capitalised=bool(d.get("months_capitalised")),
+        range_bare=frozenset(_norm(w).lower() for w in rng.get("bare", ["-", "–"])),
+        place_proclitics=re.compile(d.get("place_proclitics") or "(?!)"),
+        conjunctions=frozenset(_norm(w).lower() for w in d.get("conjunctions", [])),
+        month_re=re.compile(rf"(?<!\w){month_alt}(?!\w)", flags),
+        weekdays=weekdays,
+        relative=relative,
+        time_re=fast(time_re),
+        since_re=re.compile(W(d["since"], prefix), flags),
+        until_re=re.compile(W(d["until"], prefix), flags),
+        range_word_re=re.compile(W(rng["before"], prefix, literal=True), flags),
+    )
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in LANG_DIR.glob("*.yaml"))

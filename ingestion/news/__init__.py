@@ -1,0 +1,1 @@
+"""News and report documents: one parser per source family, all feeding documents + claims."""

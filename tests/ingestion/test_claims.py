@@ -1,0 +1,276 @@
+"""The claim extractor, language by language, and its measured quality on the real texts."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingestion.claims import extract
+from ingestion.claims.lexicon import available
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
+needs_shared = pytest.mark.skipif(not (SHARED / "seeds").exists(), reason="shared data absent")
+
+
+def claims(text, language, published=date(2019, 6, 1)):
+    return extract(text, doc_id="t", language=language, published=published)
+
+
+def one(text, language, **kw):
+    found = claims(text, language, **kw)
+    assert len(found) == 1, [(c["numeral"], c["measure"]) for c in found]
+    return found[0]
+
+
+def test_every_language_has_a_file():
+    assert {"en", "nb", "da", "ar"} <= set(available())
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "numeral", "low", "high"),
+    [
+        ("Seventeen civilians were killed in the raid.", "en", "Seventeen", 17, 17),
+        ("The coalition said 34,502 strikes were carried out.", "en", "34,502", 34502, 34502),
+        ("Twenty-five people died.", "en", "Twenty-five", 25, 25),
+        ("Totalt 34 502 luftangrep ble gjennomført.", "nb", "34 502", 34502, 34502),
+        ("Sytten sivile ble drept.", "nb", "Sytten", 17, 17),
+        ("Tjuefem mennesker ble drept.", "nb", "Tjuefem", 25, 25),
+        ("Femogtyve civile blev dræbt.", "da", "Femogtyve", 25, 25),
+        ("I alt 34.502 luftangreb blev udført.", "da", "34.502", 34502, 34502),
+        ("قتل سبعة مدنيين في الغارة", "ar", "سبعة", 7, 7),
+        ("مقتل ١٣٠٠ مدني في الغارات", "ar", "١٣٠٠", 1300, 1300),
+        ("مقتل خمسة وعشرين مدنيا", "ar", "خمسة وعشرين", 25, 25),
+    ],
+)
+def test_numbers_in_digits_and_words(text, language, numeral, low, high):
+    c = one(text, language)
+    assert (c["numeral"], c["count_low"], c["count_high"]) == (numeral, low, high)
+    assert text[c["char_start"] : c["char_end"]] == numeral
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "qualifier", "low", "high"),
+    [
+        ("At least 300 civilians were killed.", "en", "at_least", 300, None),
+        ("More than 140 people were killed.", "en", "more_than", 140, None),
+        ("As many as 200 civilians died.", "en", "up_to", None, 200),
+        ("Around 40 people were killed.", "en", "approximately", 40, 40),
+        ("Between 40 and 60 civilians were killed.", "en", "range", 40, 60),
+        ("Dozens of civilians were killed.", "en", "vague", 20, 99),
+        ("Mer enn 140 døde er hentet ut.", "nb", "more_than", 140, None),
+        ("Inntil 100 sivile ble drept.", "nb", "up_to", None, 100),
+        ("Rundt 600 sivile har blitt drept.", "nb", "approximately", 600, 600),
+        ("Hundrevis av sivile ble drept.", "nb", "vague", 200, 999),
+        ("Mindst 70 civile blev dræbt.", "da", "at_least", 70, None),
+        ("Koalitionen dræbte hundredvis af civile.", "da", "vague", 200, 999),
+        ("أسفرت عن مقتل ما لا يقل عن 1302 مدني", "ar", "at_least", 1302, None),
+        ("مقتل أكثر من 1300 مدني", "ar", "more_than", 1300, None),
+        ("مقتل نحو 40 شخصا", "ar", "approximately", 40, 40),
+        ("مقتل عشرات المدنيين", "ar", "vague", 20, 99),
+    ],
+)
+def test_qualifiers_and_bounds(text, language, qualifier, low, high):
+    c = one(text, language)
+    assert (c["qualifier"], c["count_low"], c["count_high"]) == (qualifier, low, high)
+    assert c["measure"] == "killed"
+
+
+def test_measure_and_victims_are_decided_by_the_clause():
+    found = claims(
+        "The U.S. said it struck a gathering, killing dozens of militants, adding that "
+        "Seventeen of these reports were false.",
+        "en",
+    )
+    got = {(c["numeral"], c["measure"], c["victims"]) for c in found}
+    assert ("dozens", "killed", "combatants") in got
+    assert ("Seventeen", "reports", None) in got
+    mixed = claims(
+        "Activists said the strike killed around 40 people, mostly civilians, and "
+        "wounded dozens of others.",
+        "en",
+    )
+    assert [(c["numeral"], c["measure"]) for c in mixed] == [
+        ("40", "killed"),
+        ("dozens", "injured"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "victims", "count"),
+    [
+        ("A child was killed in the strike.", "en", "children", 1),
+        ("En sivil ble drept i angrepet.", "nb", "civilians", 1),
+        ("أسفر القصف عن مقتل طفل", "ar", "children", 1),
+        ("أسفر القصف عن مقتل طفلين", "ar", "children", 2),
+    ],
+)
+def test_singular_nouns_and_arabic_duals(text, language, victims, count):
+    c = one(text, language)
+    assert (c["victims"], c["count_low"], c["measure"]) == (victims, count, "killed")
+
+
+def test_breakdowns_are_separate_claims_under_their_total():
+    found = claims(
+        "Civilian deaths rose to 198 in March - including 32 children and 31 women - "
+        "according to the Syrian Observatory for Human Rights.",
+        "en",
+        published=date(2017, 3, 31),
+    )
+    total, children, women = found
+    assert (total["count_low"], total["victims"], total["parent_claim_id"]) == (
+        198,
+        "civilians",
+        None,
+    )
+    assert (children["victims"], children["count_low"]) == ("children", 32)
+    assert (women["victims"], women["count_low"]) == ("women", 31)
+    assert children["parent_claim_id"] == women["parent_claim_id"] == total["claim_id"]
+    assert {c["attributed_to"] for c in found} == {"SOHR"}
+    assert total["period_start"] == "2017-03-01" and total["period_end"] == "2017-03-31"
+    mixed = claims(
+        "The attack killed more than 100 people including 25 children and 15 women "
+        "and injured 400 others.",
+        "en",
+    )
+    assert [(c["numeral"], c["measure"], c["victims"]) for c in mixed] == [
+        ("100", "killed", "people"),
+        ("25", "killed", "children"),
+        ("15", "killed", "women"),
+        ("400", "injured", "people"),
+    ]
+    ar = claims("وثق المرصد السوري مقتل 50 مدنيا بينهم 12 طفلا", "ar")
+    assert ar[1]["parent_claim_id"] == ar[0]["claim_id"] and ar[1]["victims"] == "children"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("A 40-year-old man said the war had lasted 12 days.", "en"),
+        ("Norway is one of 65 countries in the coalition.", "en"),
+        ("IS has only a few hundred fighters left in the city.", "en"),
+        ("Up to 100 people had been hiding in the building on 17 March.", "en"),
+        ("Page 3 of 12. Posted March 17, 2017.", "en"),
+        ("Norge er et av 65 deltagende land i koalisjonen.", "nb"),
+        ("Slik ble Yasser (11) behandlet etter angrepet.", "nb"),
+        ("الذي ضم أكثر من 70 دولة منذ العام 2014", "ar"),
+        ("Several civilians and a number of fighters were seen.", "en"),
+    ],
+)
+def test_non_claims(text, language):
+    assert claims(text, language) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "published", "start", "end"),
+    [
+        (
+            "Tirsdag denne uken skal over 30 mennesker ha blitt drept i Raqqa.",
+            "nb",
+            date(2017, 3, 26),
+            "2017-03-21",
+            "2017-03-21",
+        ),
+        (
+            "I forrige uke skal 49 mennesker ha blitt drept.",
+            "nb",
+            date(2017, 3, 26),
+            "2017-03-13",
+            "2017-03-19",
+        ),
+        (
+            "Dozens were killed in another strike last weekend.",
+            "en",
+            date(2017, 3, 29),
+            "2017-03-25",
+            "2017-03-26",
+        ),
+        (
+            "Koalitionen dræbte 70 civile sidste år.",
+            "da",
+            date(2018, 6, 1),
+            "2017-01-01",
+            "2017-12-31",
+        ),
+        (
+            "Five civilians were killed yesterday.",
+            "en",
+            date(2019, 6, 1),
+            "2019-05-31",
+            "2019-05-31",
+        ),
+        ("مقتل خمسة مدنيين أمس", "ar", date(2019, 6, 1), "2019-05-31", "2019-05-31"),
+        (
+            "Over 5000 civilians have been killed since 2014.",
+            "en",
+            date(2017, 9, 1),
+            "2014-01-01",
+            "2017-09-01",
+        ),
+    ],
+)
+def test_relative_dates_resolve_against_publication(text, language, published, start, end):
+    c = one(text, language, published=published)
+    assert (c["period_start"], c["period_end"]) == (start, end)
+
+
+def test_offsets_point_into_the_text_as_given():
+    text = "قُتِلَ ١٣ مدنياً، بينهم طِفلان، في غارة على الرقة."
+    found = claims(text, "ar")
+    assert found and all(text[c["char_start"] : c["char_end"]] == c["numeral"] for c in found)
+    assert found[0]["count_low"] == 13 and found[0]["place"] == "Raqqa"
+    assert found[0]["country"] == "SY"
+
+
+def test_perpetrator_attribution_and_claim_id_are_stable():
+    text = "Airwars says more than 5,000 civilians were killed by the US-led coalition."
+    a, b = claims(text, "en"), claims(text, "en")
+    assert a == b and len(a[0]["claim_id"]) == 16
+    assert (a[0]["perpetrator"], a[0]["attributed_to"], a[0]["source_type"]) == (
+        "coalition",
+        "Airwars",
+        "ngo",
+    )
+
+
+def test_language_is_detected_when_not_given():
+    c = extract(
+        "Mindst 70 civile blev dræbt under offensiven i Raqqa, siger Amnesty.",
+        doc_id="d",
+        language=None,
+        published=None,
+    )
+    assert c[0]["language"] == "da"
+
+
+@needs_shared
+def test_seed_quality():
+    from ingestion.claims.evaluate import seeds_score
+
+    s = seeds_score(SHARED)
+    assert s["f1"] >= 0.95
+    assert s["fields"]["count"]["accuracy"] >= 0.95
+    for name, field in s["fields"].items():
+        assert field["accuracy"] >= 0.80, name
+
+
+@needs_shared
+def test_fakes_quality():
+    from ingestion.claims.evaluate import fakes_score
+
+    f = fakes_score(SHARED)
+    assert f["civilians"]["rate"] >= 0.85
+    assert f["children"]["rate"] >= 0.82
+    assert f["women"]["rate"] >= 0.70
+
+
+@needs_shared
+def test_airwars_texts_quality():
+    from ingestion.claims.evaluate import airwars_score
+
+    a = airwars_score(SHARED)
+    assert a["ar"]["rate"] >= 0.30
+    assert a["en"]["rate"] >= 0.40
