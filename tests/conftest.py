@@ -51,13 +51,19 @@ def civcas_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def s3_server(tmp_path_factory):
-    """A real S3 server (SeaweedFS) on 127.0.0.1 with keys enforced."""
+def s3_server():
+    """A real S3 server (SeaweedFS) on 127.0.0.1 with keys enforced. Its data lives outside
+    pytest's rotating temp folders, which another pytest run may prune while this one runs."""
+    import shutil
+    import tempfile
+
     from orchestration import s3server
 
-    server = s3server.start(tmp_path_factory.mktemp("s3"))
+    root = Path(tempfile.mkdtemp(prefix="civcas-s3-"))
+    server = s3server.start(root)
     yield server
     server.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
