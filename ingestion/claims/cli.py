@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ingestion.claims.extract import extract
 from ingestion.documents import parse_published, read_document
+from ingestion.redact import redact_names
 
 SUFFIXES = {".txt", ".html", ".htm", ".pdf"}
 
@@ -78,6 +79,7 @@ def extract_command(input_path: str, out_path: str) -> dict:
                 rec["text"], doc_id=doc_id, language=rec.get("language"), published=published
             )
             for c in claims:
+                c["quote"] = redact_names(c["quote"], c["language"])
                 out.write(json.dumps(c, ensure_ascii=False) + "\n")
             summary["documents"] += 1
             summary["claims"] += len(claims)

@@ -13,12 +13,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from ingestion.claims.lexicon import SOURCE_TYPES, Lexicon, load
 from ingestion.documents import month_end, normalise, resolve_relative
 
 TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
-CLAUSE_BREAK = re.compile(r"[;()\[\]\"«»“”]|[,:](?!\d)|\s[-–—]\s|[–—]")
+# A bracketed number ("مقتل (3) اشخاص") stays in its clause; other brackets break it.
+CLAUSE_BREAK = re.compile(
+    r"[;\[\]\"«»“”]|\((?!\d{1,4}\))|(?<!\(\d)(?<!\(\d\d)(?<!\(\d{3})(?<!\(\d{4})\)"
+    r"|[,:](?!\d)|\s[-–—]\s|[–—]"
+)
 SENT_END = re.compile(r"[.!?؟]+(?=\s)|\n+")
 ABBREV = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Dr|St|No|Gen|Lt|Col|Sgt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
@@ -36,6 +41,8 @@ class Numeral:
     high: int | None
     vague: bool = False
     singular: str | None = None  # victims a singular/dual noun names
+    measure: str | None = None  # an outcome noun's own measure ("شهيد": killed)
+    listed: bool = False  # the last number of a numbered list of victims
 
 
 @dataclass
@@ -128,19 +135,71 @@ def find_numerals(text: str, lex: Lexicon) -> list[Numeral]:
             victims = next((v for k, v in lex.singular_nouns.items() if noun.endswith(k)), None)
             if victims:
                 found.append(Numeral(m.start("noun"), m.end("noun"), 1, 1, singular=victims))
+    if lex.trailing_re is not None:
+        for m in lex.trailing_re.finditer(text):
+            noun = re.sub(r"\s+", " ", m.group("noun").lower())
+            victims = next((v for k, v in lex.singular_nouns.items() if noun.endswith(k)), None)
+            if victims:
+                found.append(Numeral(m.start("noun"), m.end("noun"), 1, 1, singular=victims))
     if lex.dual_re is not None:
         for m in lex.dual_re.finditer(text):
             key = re.sub(r"\s+", " ", m.group(0).lower())
             victims = next((v for k, v in lex.dual_nouns.items() if key.endswith(k)), None)
             if victims:
                 found.append(Numeral(m.start(), m.end(), 2, 2, singular=victims))
+    if lex.outcome_noun_re is not None:
+        for m in lex.outcome_noun_re.finditer(text):
+            key = m.group(0).lower()
+            hit = next((v for k, v in lex.outcome_nouns.items() if key.endswith(k)), None)
+            if hit:
+                victims, measure, count = hit
+                found.append(
+                    Numeral(m.start(), m.end(), count, count, singular=victims, measure=measure)
+                )
+    found += numbered_list(text, lex)
     # Longest span wins where spans overlap ("a dozen" over "dozen", a dual over its noun).
-    found.sort(key=lambda n: (n.start, -(n.end - n.start)))
+    found.sort(key=lambda n: (n.start, -(n.end - n.start), not n.listed))
     out: list[Numeral] = []
     for n in found:
         if out and n.start < out[-1].end:
             continue
+        if n.singular and out and not out[-1].singular and not text[out[-1].end : n.start].strip():
+            continue  # "15 طفلا", "81 قتيلا": the noun a number counts, not a second number
         out.append(n)
+    return out
+
+
+def numbered_list(text: str, lex: Lexicon) -> list[Numeral]:
+    """Victims listed one per line ("1- ...", "2- ...") under a line that names deaths: the
+    list counts as many as its last number, when it runs 1, 2, 3 ... without a gap."""
+    out: list[Numeral] = []
+    run: list[re.Match] = []
+    items = list(lex.list_item_re.finditer(text))
+    for m in items + [None]:
+        if m is not None and int(m.group(1)) == len(run) + 1:
+            run.append(m)
+            continue
+        if len(run) >= 2:
+            head_end = run[0].start()
+            head = text[text.rfind("\n", 0, max(0, head_end - 1)) + 1 : head_end]
+            cats = [lex.cat_names[c.lastindex - 1] for c in lex.cat_re.finditer(head)]
+            killed = next((v for k, v in cats if k == "outcome"), None)
+            victims = next((v for k, v in cats if k == "victim"), "people")
+            if killed:
+                last = run[-1]
+                n = len(run)
+                out.append(
+                    Numeral(
+                        last.start(1),
+                        last.end(1),
+                        n,
+                        n,
+                        singular=victims,
+                        measure=killed,
+                        listed=True,
+                    )
+                )
+        run = [m] if m is not None and m.group(1) == "1" else []
     return out
 
 
@@ -231,7 +290,7 @@ class Extractor:
     # -- what a numeral counts ----------------------------------------------------------
     def head(self, n: Numeral, clause_end: int):
         """(kind, value, first_is_function_or_end, first_position) of what follows."""
-        pos = n.end
+        pos = n.end + 1 if self._bracketed(n) else n.end
         first_ok = None
         words = 0
         for m in TOKEN.finditer(self.t, pos, clause_end):
@@ -239,6 +298,9 @@ class Extractor:
             if m.start() in self.num_starts:
                 return None, None, first_ok if first_ok is not None else True, words
             c = self.cat_at(m.start())
+            if c and self._adjectival(c):
+                nxt = self.cat_at(c[1] + 1)
+                return nxt[2], nxt[3], True, words + 1
             if c:
                 return c[2], c[3], True, words
             if tok.lower() in self.lex.conjunctions:
@@ -251,6 +313,17 @@ class Extractor:
             if words >= 4:
                 break
         return None, None, True if first_ok is None else first_ok, words
+
+    def _adjectival(self, c) -> bool:
+        """ "26 displaced people were killed": a blocker right before a victim noun says who
+        they were, not what happened to them."""
+        if c[2] != "block":
+            return False
+        nxt = self.cat_at(c[1] + 1)
+        return bool(nxt and nxt[2] == "victim" and self.t[c[1] : nxt[0]] == " ")
+
+    def _bracketed(self, n: Numeral) -> bool:
+        return self.t[n.start - 1 : n.start] == "(" and self.t[n.end : n.end + 1] == ")"
 
     def _after_outcome(self, n: Numeral, clause) -> bool:
         """ "kills 30", "بمقتل 5": a numeral right after an outcome word counts its victims."""
@@ -279,8 +352,12 @@ class Extractor:
             m = lex.month_re.search(before.rstrip())
             if m and m.end() == len(before.rstrip()):
                 return True
-        if t[n.start - 1 : n.start] == "(" and t[n.end : n.end + 1] == ")":
-            return True  # "Yasser (11)": an age
+        if self._bracketed(n):
+            # "Yasser (11)" is an age; "مقتل (3) اشخاص" counts the noun that follows.
+            kind, _, _, words = self.head(n, clause[1])
+            if kind in ("victim", "measure", "outcome") and words == 0:
+                return False
+            return not self._after_outcome(n, clause)
         if (
             not n.vague
             and n.low is not None
@@ -297,7 +374,13 @@ class Extractor:
         """Qualifier and bounds; the returned end grows over the second number of a range."""
         t, lex = self.t, self.lex
         before = t[max(sent.start, n.start - 40) : n.start]
-        if not n.vague and not n.singular:
+        if n.singular:
+            clause_end = self.clause_of(sent, n.start)[1]
+            for name, rx in lex.after_qualifier_res:
+                if rx.match(t, n.end, clause_end):
+                    return _bounds(name, n)
+            return "exact", n.low, n.high, n.end
+        if not n.vague:
             m = lex.range_between_re.match(t, n.end)
             if m:
                 nxt = next((x for x in self.numerals if x.start == m.end()), None)
@@ -307,6 +390,10 @@ class Extractor:
                         return "range", n.low, nxt.high, nxt.end
         if n.vague:
             return "vague", n.low, n.high, n.end
+        clause_end = self.clause_of(sent, n.start)[1]
+        for name, rx in lex.after_qualifier_res:
+            if rx.match(t, n.end, clause_end):
+                return _bounds(name, n)
         for name, rx in lex.qualifier_res:
             if rx.search(before):
                 if name in ("at_least", "more_than"):
@@ -447,6 +534,10 @@ class Extractor:
             arabic = "\u0600" <= w[0] <= "\u06ff"
             if len(w) < 3 or not (arabic or w[0].isupper()) or w in skip:
                 continue
+            if _not_a_place_head(w) and not (
+                arabic and not _not_a_place_head(proclitic.sub("", w))
+            ):
+                continue  # no known place starts with this word: spare the gazetteer
             for j in (1, 0) if arabic else (2, 1, 0):
                 if i + j >= len(toks):
                     continue
@@ -454,10 +545,11 @@ class Extractor:
                 if j and any(toks[x][0] - toks[x - 1][1] != 1 for x in range(i + 1, i + j + 1)):
                     continue  # words of one name stand one space or hyphen apart
                 cand = t[ts:end]
-                info = _place_info(cand)
+                words = [t[a:b] for a, b in toks[i : i + j + 1]]
+                info = _place_info(cand) if _may_be_place(words) else None
                 if info is None and not j and arabic:
                     cand = proclitic.sub("", cand)
-                    info = _place_info(cand)
+                    info = _place_info(cand) if _may_be_place([cand]) else None
                 if info and arabic and not _same_arabic(cand, info[2]):
                     info = None
                 if info:
@@ -604,8 +696,6 @@ class Extractor:
             if c is None:
                 continue
             qualifier, low, high, end = self.qualify(n, s)
-            if n.singular:
-                qualifier = "exact"
             done_until = end
             c.update(
                 start=n.start,
@@ -625,6 +715,8 @@ class Extractor:
     def classify(self, n: Numeral, s: Sentence, clause, parent: dict | None) -> dict | None:
         kind, value, first_ok, words = self.head(n, clause[1])
         victims = measure = None
+        if n.measure:
+            return {"measure": n.measure, "victims": n.singular, "breakdown": False, "parent": None}
         if n.singular:
             victims = n.singular
         elif kind in ("block",):
@@ -638,7 +730,7 @@ class Extractor:
         elif not first_ok and not self._after_outcome(n, clause):
             return None
         outcomes = [c for c in self.cats_in(*clause) if c[2] == "outcome"]
-        blocks = [c for c in self.cats_in(*clause) if c[2] == "block"]
+        blocks = [c for c in self.cats_in(*clause) if c[2] == "block" and not self._adjectival(c)]
         if measure is None and outcomes:
             measure = self.nearest(outcomes, n.start)[3]
         if blocks and (not outcomes or self.nearest(blocks + outcomes, n.start)[2] == "block"):
@@ -686,6 +778,14 @@ class Extractor:
         }
 
 
+def _bounds(name: str, n: Numeral) -> tuple[str, int | None, int | None, int]:
+    if name in ("at_least", "more_than"):
+        return name, n.low, None, n.end
+    if name == "up_to":
+        return name, None, n.high, n.end
+    return name, n.low, n.high, n.end
+
+
 def _shift(prev: list, end: date | None) -> bool:
     """Joins "from June to October 2017": the start takes the end's year when it must."""
     a = prev["span"][0]
@@ -714,6 +814,58 @@ def _strip(lex: Lexicon, word: str) -> str:
 
 
 _PLACE_CACHE: dict[str, tuple[str, str, str] | None] = {}
+_TOKEN_FORMS: dict[str, tuple[str, str]] = {}
+
+
+@cache
+def _place_heads() -> frozenset[str] | None:
+    """First word (spelling and sound form) of every curated place name: a candidate whose
+    first word is none of these cannot be a known place, so the gazetteer is not asked."""
+    try:
+        import yaml
+
+        from ingestion.gazetteer import ALIASES_FILE
+    except ImportError:
+        return None
+    doc = yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
+    heads: set[str] = set()
+    for p in doc["places"]:
+        for n in {p["name_en"], p["name_ar"], *map(str, p.get("aliases", []))}:
+            heads.update(f for f in _forms(str(n)) if f)
+    return frozenset(heads)
+
+
+def _forms(name: str) -> tuple[str, str]:
+    """(first word of the gazetteer's normal form, first word of its sound form)."""
+    from ingestion.gazetteer import normal_form, sound_form
+
+    norm = normal_form(name).split(" ")[0]
+    sound = sound_form(name)
+    sound = sound[3:].split("-")[0] if sound.startswith("ar:") else sound.split(" ")[0]
+    return norm, sound
+
+
+def _not_a_place_head(word: str) -> bool:
+    heads = _place_heads()
+    if heads is None:
+        return False
+    forms = _TOKEN_FORMS.get(word)
+    if forms is None:
+        forms = _TOKEN_FORMS[word] = _forms(word)
+    return bool(forms[0] or forms[1]) and forms[0] not in heads and forms[1] not in heads
+
+
+def _may_be_place(words: list[str]) -> bool:
+    heads = _place_heads()
+    if heads is None:
+        return True
+    for w in words:
+        forms = _TOKEN_FORMS.get(w)
+        if forms is None:
+            forms = _TOKEN_FORMS[w] = _forms(w)
+        if forms[0] or forms[1]:  # the first word that is not an article or a stop word
+            return forms[0] in heads or forms[1] in heads
+    return False
 
 
 def _same_arabic(token: str, name_ar: str) -> bool:

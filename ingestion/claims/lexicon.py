@@ -19,6 +19,9 @@ LANG_DIR = Path(__file__).with_name("languages")
 SOURCE_TYPES: dict[str, str] = yaml.safe_load(
     Path(__file__).with_name("sources.yaml").read_text(encoding="utf-8")
 )
+PLATFORM: dict[str, list[str]] = yaml.safe_load(
+    Path(__file__).with_name("platform.yaml").read_text(encoding="utf-8")
+)
 CATEGORY_ORDER = ("combatants", "civilians", "children", "women", "men", "people")
 
 
@@ -62,7 +65,7 @@ class Lexicon:
     qualifier_res: list[tuple[str, re.Pattern]]
     range_before_re: re.Pattern
     range_between_re: re.Pattern
-    cat_re: re.Pattern
+    cat_re: Fused
     cat_names: list[tuple[str, str]]  # group index -> (kind, value)
     excl_after_re: re.Pattern
     excl_before_re: re.Pattern
@@ -71,6 +74,11 @@ class Lexicon:
     singular_nouns: dict[str, str]
     dual_re: re.Pattern | None
     dual_nouns: dict[str, str]
+    outcome_noun_re: re.Pattern | None
+    outcome_nouns: dict[str, tuple[str, str, int]]
+    trailing_re: re.Pattern | None
+    after_qualifier_res: list[tuple[str, re.Pattern]]
+    list_item_re: re.Pattern
     inclusion_re: re.Pattern
     cue_re: re.Pattern
     anaphor_re: re.Pattern
@@ -125,11 +133,38 @@ def _number_words(n: dict) -> tuple[dict[str, int], dict[str, int]]:
     return words, {_norm(k).lower(): v for k, v in scales.items()}
 
 
+class Fused:
+    """A pattern of many named groups, each with its own boundaries and prefix, scanned fast.
+
+    re tries every group at every position; one alternation of all the groups' words finds
+    the same start positions several times faster, and the grouped pattern is then only
+    matched where that one hit, so the matches are exactly the grouped pattern's own.
+    """
+
+    def __init__(self, grouped: re.Pattern, scan: re.Pattern):
+        self.grouped, self.scan = grouped, scan
+        self.pattern = grouped.pattern
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        end = len(text) if endpos is None else endpos
+        search, match = self.scan.search, self.grouped.match
+        while pos <= end:
+            hit = search(text, pos, end)
+            if hit is None:
+                return
+            m = match(text, hit.start(), end)
+            if m is None:  # cannot happen: the scan is the union of the groups
+                pos = hit.start() + 1
+                continue
+            yield m
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+
+
 class Named:
     """Names from a table (sources, perpetrators, countries), found case-insensitively on the
     lower-cased text, except spellings marked (?-i:...) ("IS", "US"), read as written."""
 
-    def __init__(self, folded: re.Pattern, exact: re.Pattern | None, names: list[str]):
+    def __init__(self, folded: Fused, exact: Fused | None, names: list[str]):
         self.folded, self.exact, self.names = folded, exact, names
 
     def finditer(self, text: str, low: str, a: int, b: int) -> list[tuple[int, int, str]]:
@@ -177,7 +212,7 @@ def load(code: str) -> Lexicon:
         rf"(?![0-9A-Za-z_/]|[.,:]\d)"
     )
 
-    cat_parts, cat_names = [], []
+    cat_parts, cat_names, cat_words = [], [], []
     for kind, table in (
         ("victim", d["victims"]),
         ("outcome", d["outcomes"]),
@@ -188,7 +223,9 @@ def load(code: str) -> Lexicon:
             if value in table:
                 cat_parts.append(f"({W(table[value], prefix)})")
                 cat_names.append((kind, value))
+                cat_words += table[value]
     cat_parts.append(f"({W(d['blockers'], prefix)})")
+    cat_words += d["blockers"]
     cat_names.append(("block", "block"))
 
     def named(table: dict) -> tuple[Named, list[str]]:
@@ -197,8 +234,13 @@ def load(code: str) -> Lexicon:
         exact = [[p for p in table[n] if "(?-i:" in p] for n in names]
         exact_re = None
         if any(exact):
-            exact_re = re.compile("|".join(f"({W(ps, prefix)})" for ps in exact), flags)
-        return Named(fast("|".join(f"({W(ps, prefix)})" for ps in folded)), exact_re, names), names
+            exact_re = Fused(
+                re.compile("|".join(f"({W(ps, prefix)})" for ps in exact), flags),
+                re.compile(W([p for ps in exact for p in ps], prefix), flags),
+            )
+        grouped = fast("|".join(f"({W(ps, prefix)})" for ps in folded))
+        scan = fast(W([p for ps in folded for p in ps], prefix))
+        return Named(Fused(grouped, scan), exact_re, names), names
 
     source_re, source_names = named(d["sources"])
     perp_re, perp_names = named(d["perpetrators"])
@@ -228,13 +270,35 @@ def load(code: str) -> Lexicon:
     ]
     sing = d.get("singular") or {}
     snouns = {_norm(str(k)).lower(): v for k, v in (sing.get("nouns") or {}).items()}
-    singular_re = None
+    outcome_words = d["outcomes"]["killed"] + d["outcomes"]["injured"]
+    singular_re = trailing_re = None
     if snouns:
         if sing.get("articles"):
             lead = W(sing["articles"], literal=True) + r"\s+(?:\w+\s+)?"
         else:
-            lead = W(d["outcomes"]["killed"] + d["outcomes"]["injured"], prefix) + r"\s+"
+            # Without articles a noun counts one after an outcome word ("مقتل طفل") or an
+            # inclusion word ("بينهم امراة").
+            lead = W(outcome_words + list(d["inclusion"]), prefix) + r"\s+"
         singular_re = fast(rf"{lead}(?P<noun>{W(snouns, prefix, literal=True)})")
+        if sing.get("trailing"):
+            # Subject before verb ("ان طفلا استشهد"): the noun, at most three words, the outcome.
+            trailing_re = fast(
+                rf"(?P<noun>{W(snouns, prefix, literal=True)})(?:\s+[^\s]+){{0,3}}?\s+"
+                rf"{W(outcome_words, prefix)}"
+            )
+    # Nouns that are themselves a death or an injury ("شهيد", "قتيلان"): [victims, measure, n].
+    onouns = {
+        _norm(str(k)).lower(): (v[0], v[1], int(v[2]) if len(v) > 2 else 1)
+        for k, v in (sing.get("outcome_nouns") or {}).items()
+    }
+    outcome_noun_re = (
+        fast(W(onouns, sing.get("outcome_noun_prefix") or "", literal=True)) if onouns else None
+    )
+    after_q = d.get("qualifiers_after") or {}
+    after_qualifier_res = [
+        (name, re.compile(rf"(?:\s+[^\W\d]+){{0,2}}?\s+{_alt(ps, literal=True)}(?!\w)", flags))
+        for name, ps in after_q.items()
+    ]
     duals = {_norm(str(k)).lower(): v for k, v in (d.get("dual") or {}).items()}
     dual_re = fast(W(duals, prefix, literal=True)) if duals else None
     rng = d["range"]
@@ -253,17 +317,27 @@ def load(code: str) -> Lexicon:
         qualifier_res=qualifier_res,
         range_before_re=re.compile(rf"(?<!\w){_alt(rng['before'], literal=True)}\s*$", flags),
         range_between_re=re.compile(rf"\s*{_alt(rng['between'], literal=True)}\s*", flags),
-        cat_re=fast("|".join(cat_parts)),
+        cat_re=Fused(fast("|".join(cat_parts)), fast(W(cat_words, prefix))),
         cat_names=cat_names,
         excl_after_re=re.compile(
-            rf"\s*-?\s*{prefix}{_alt(d['exclusions']['after'])}(?!\w)|\s*%", flags
+            rf"\s*-?\s*{prefix}{_alt(d['exclusions']['after'])}(?!\w)|\s*%"
+            rf"|\s*{_alt(PLATFORM['after'])}(?![a-z])",
+            flags,
         ),
-        excl_before_re=re.compile(rf"(?<!\w){_alt(d['exclusions']['before'])}\s*$", flags),
+        excl_before_re=re.compile(
+            rf"(?<!\w)(?:{_alt(d['exclusions']['before'])}|{_alt(PLATFORM['before'])})\s*$",
+            flags,
+        ),
         function_words=frozenset(_norm(w).lower() for w in d["function_words"]),
         singular_re=singular_re,
         singular_nouns=snouns,
         dual_re=dual_re,
         dual_nouns=duals,
+        outcome_noun_re=outcome_noun_re,
+        outcome_nouns=onouns,
+        trailing_re=trailing_re,
+        after_qualifier_res=after_qualifier_res,
+        list_item_re=re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]*[-.)–][ \t]*(?=\S)"),
         inclusion_re=re.compile(W(d["inclusion"], prefix), flags),
         cue_re=re.compile(W(d["attribution_cues"], prefix), flags),
         anaphor_re=re.compile(W(d["anaphors"], prefix), flags),

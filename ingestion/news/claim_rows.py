@@ -13,6 +13,7 @@ import polars as pl
 from ingestion.claims.extract import extract
 from ingestion.documents import detect_language, parse_published
 from ingestion.parsing import Finding, ParseResult
+from ingestion.redact import redact_names
 from ingestion.schemas import STAGED
 
 OBSERVATORIES = {"SOHR", "SNHR", "VDC"}
@@ -174,10 +175,13 @@ def add_document(
             "published_date": pub,
             "published_precision": precision,
             "n_chars": len(text),
-            "text": text,
+            # the full text names people; it stays only in the raw zone, as fetched
+            "text": None,
         }
     )
     claims = extract(text, doc_id=doc_id, language=language, published=pub)
+    for c in claims:  # the lake keeps counts, not the names a quote may hold
+        c["quote"] = redact_names(c["quote"], language)
     batch.claims.extend(
         c
         | {

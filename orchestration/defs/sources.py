@@ -91,6 +91,7 @@ def _staged_asset(src: Source) -> dg.AssetsDefinition:
         meta = {
             "documents": summary.documents,
             "parse_status": summary.status,
+            "skipped_unchanged": summary.skipped,
             "tables": dg.MetadataValue.json(summary.rows),
             "dagster/row_count": sum(
                 v for k, v in summary.rows.items() if k not in {"findings", "quarantine"}

@@ -113,6 +113,103 @@ def test_singular_nouns_and_arabic_duals(text, language, victims, count):
     assert (c["victims"], c["count_low"], c["measure"]) == (victims, count, "killed")
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "numeral", "measure", "victims", "count"),
+    [
+        # A subject before its verb counts one (or two in the dual).
+        ("قالت المصادر إن طفلا استشهد في القصف", "ar", "طفلا", "killed", "children", 1),
+        ("أفاد ناشطون بأن مدنيا قتل في الغارة", "ar", "مدنيا", "killed", "civilians", 1),
+        ("استشهد مدنيان في القصف المدفعي", "ar", "مدنيان", "killed", "civilians", 2),
+        # Nouns that are themselves a death or an injury.
+        ("أدى القصف إلى سقوط شهيد في البلدة", "ar", "شهيد", "killed", "people", 1),
+        ("الغارة خلفت قتيلين في القرية", "ar", "قتيلين", "killed", "people", 2),
+        # Verb forms and phrases that say death.
+        ("ارتقاء ثلاثة مدنيين في القصف", "ar", "ثلاثة", "killed", "civilians", 3),
+        ("فقد أربعة أشخاص حياتهم في الغارة", "ar", "أربعة", "killed", "people", 4),
+        (
+            "The shelling led to the martyrdom of three civilians.",
+            "en",
+            "three",
+            "killed",
+            "civilians",
+            3,
+        ),
+        (
+            "The shell hit a market, claiming the life of a woman.",
+            "en",
+            "woman",
+            "killed",
+            "women",
+            1,
+        ),
+        ("A man and his wife were killed in the raid.", "en", "wife", "killed", "women", 1),
+    ],
+)
+def test_arabic_word_order_outcome_nouns_and_death_phrases(
+    text, language, numeral, measure, victims, count
+):
+    got = [c for c in claims(text, language) if c["numeral"] == numeral]
+    assert len(got) == 1, [(c["numeral"], c["measure"]) for c in claims(text, language)]
+    c = got[0]
+    assert (c["measure"], c["victims"], c["count_low"], c["count_high"]) == (
+        measure,
+        victims,
+        count,
+        count,
+    )
+    assert text[c["char_start"] : c["char_end"]] == numeral
+
+
+def test_a_number_before_its_counted_singular_is_one_claim():
+    # Arabic counts 11..99 with a singular noun: "81 قتيلا" is 81, not 81 and 1.
+    got = claims("سقط 81 قتيلا في الهجمات", "ar")
+    assert [(c["numeral"], c["count_low"], c["measure"]) for c in got] == [("81", 81, "killed")]
+    got = claims("مقتل خمسة عشر طفلا استشهدوا تحت الأنقاض", "ar")
+    assert [(c["count_low"], c["victims"]) for c in got] == [(15, "children")]
+
+
+def test_a_singular_noun_after_an_inclusion_word_is_a_part_of_one():
+    total, part = claims("قتل عشرة مدنيين بينهم امرأة", "ar")
+    assert (part["numeral"], part["victims"], part["count_low"]) == ("امرأة", "women", 1)
+    assert part["measure"] == "killed" and part["parent_claim_id"] == total["claim_id"]
+
+
+def test_postposed_qualifier_and_bracketed_numbers():
+    c = one("قتل خمسة مدنيين على الأقل في الغارة", "ar")
+    assert (c["qualifier"], c["count_low"], c["count_high"]) == ("at_least", 5, None)
+    c = one("ذكرت مصادر محلية أن شخصا على الأقل قتل", "ar")
+    assert (c["qualifier"], c["count_low"], c["victims"]) == ("at_least", 1, "people")
+    c = one("مقتل (4) أشخاص بقصف مدفعي", "ar")
+    assert (c["numeral"], c["count_low"], c["measure"]) == ("4", 4, "killed")
+    assert claims("Slik ble Yasser (11) behandlet etter angrepet.", "nb") == []
+
+
+def test_a_blocker_describing_the_victims_does_not_block():
+    c = one("A car bomb killed at least 26 displaced people near the camp.", "en")
+    assert (c["numeral"], c["measure"], c["count_low"]) == ("26", "killed", 26)
+    assert claims("Some 5,000 displaced people fled the town.", "en") == []
+
+
+def test_victims_listed_one_by_one_count_as_the_list():
+    text = "أسماء الشهداء في القصف:\n1- الأول\n2- الثاني\n3- الثالث\n"
+    got = [c for c in claims(text, "ar") if c["measure"] == "killed"]
+    assert [(c["numeral"], c["count_low"], c["victims"]) for c in got] == [("3", 3, "people")]
+    # A numbered list under a line that counts no deaths is not a claim.
+    assert claims("البرنامج:\n1- الافتتاح\n2- الكلمات\n3- الختام\n", "ar") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عاجل | قصف على المدينة\n10:22 AM · Nov 19, 2024\n12 Likes\n3 replies",
+        "Strikes hit the town again. 4:15 PM · Dec 7, 2024 · 35 Retweets",
+    ],
+)
+def test_platform_furniture_is_not_counted(text):
+    language = "ar" if "عاجل" in text else "en"
+    assert claims(text, language) == []
+
+
 def test_breakdowns_are_separate_claims_under_their_total():
     found = claims(
         "Civilian deaths rose to 198 in March - including 32 children and 31 women - "
@@ -263,8 +360,8 @@ def test_fakes_quality():
 
     f = fakes_score(SHARED)
     assert f["civilians"]["rate"] >= 0.85
-    assert f["children"]["rate"] >= 0.82
-    assert f["women"]["rate"] >= 0.70
+    assert f["children"]["rate"] >= 0.85
+    assert f["women"]["rate"] >= 0.85
 
 
 @needs_shared
@@ -272,5 +369,5 @@ def test_airwars_texts_quality():
     from ingestion.claims.evaluate import airwars_score
 
     a = airwars_score(SHARED)
-    assert a["ar"]["rate"] >= 0.30
-    assert a["en"]["rate"] >= 0.40
+    assert a["ar"]["rate"] >= 0.37
+    assert a["en"]["rate"] >= 0.45
