@@ -73,7 +73,7 @@ def cmd_run(args) -> int:
 
     settings = Settings.from_env()
     t0 = time.monotonic()
-    result = run_pipeline(settings)
+    result = run_pipeline(settings, quiet=not args.verbose)
     took = time.monotonic() - t0
     bad = failed_checks(result, details=True)
     published = published_in(result)
@@ -152,9 +152,9 @@ def cmd_extract(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="civcas", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("run", help="materialize every asset and publish the warehouse").set_defaults(
-        fn=cmd_run
-    )
+    r = sub.add_parser("run", help="materialize every asset and publish the warehouse")
+    r.add_argument("--verbose", action="store_true", help="log every step")
+    r.set_defaults(fn=cmd_run)
     m = sub.add_parser("manifest", help="prepare the dbt manifest")
     m.add_argument("--force", action="store_true")
     m.set_defaults(fn=cmd_manifest)
