@@ -156,6 +156,26 @@ class Settings:
             http_min_interval=float(env.get("CIVCAS_HTTP_MIN_INTERVAL") or 1.0),
         )
 
+    def to_env(self) -> dict[str, str]:
+        """The environment that reads back as these settings (for resources and subprocesses)."""
+        env = {
+            "CIVCAS_HOME": str(self.home),
+            "CIVCAS_LAKE": self.lake,
+            "CIVCAS_SHARED": str(self.shared),
+            "CIVCAS_SOURCES": self.sources,
+            "CIVCAS_S3_REGION": self.s3.region,
+            "CIVCAS_S3_URL_STYLE": self.s3.url_style,
+            "CIVCAS_S3_USE_SSL": str(self.s3.use_ssl).lower(),
+            "CIVCAS_HTTP_TIMEOUT": str(self.http_timeout),
+            "CIVCAS_HTTP_MIN_INTERVAL": str(self.http_min_interval),
+        }
+        if self.s3.endpoint:
+            env["CIVCAS_S3_ENDPOINT"] = self.s3.endpoint
+        if self.s3.access_key_id:
+            env["CIVCAS_S3_ACCESS_KEY_ID"] = self.s3.access_key_id
+            env["CIVCAS_S3_SECRET_ACCESS_KEY"] = self.s3.secret_access_key or ""
+        return env
+
     # Paths --------------------------------------------------------------------------
     @property
     def is_s3(self) -> bool:

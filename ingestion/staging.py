@@ -159,3 +159,14 @@ def read_staged(table: str, lake: Lake) -> pl.DataFrame:
         return empty(table)
     frames = [pl.read_parquet(lake.uri(k), storage_options=lake.storage_options()) for k in keys]
     return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+
+
+def inputs_fingerprint(registry: Registry, lake: Lake, extra: str = "") -> str:
+    """What the warehouse is built from: every source's staged state and the code that made it.
+    Equal to the last publication's means a rebuild would publish the same warehouse again."""
+    states = []
+    for src in registry.sources:
+        key = f"staged/_state/{src.name}.json"
+        states.append((src.name, lake.read_json(key)["fingerprint"] if lake.exists(key) else None))
+    payload = json.dumps({"states": states, "code": code_version(), "extra": extra})
+    return hashlib.sha256(payload.encode()).hexdigest()

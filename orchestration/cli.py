@@ -30,6 +30,7 @@ def run_pipeline(settings: Settings | None = None, *, quiet: bool = False):
     import dagster as dg
 
     settings = settings or Settings.from_env()
+    os.environ.update(settings.to_env())  # resources read the environment: same settings
     settings.home.mkdir(parents=True, exist_ok=True)
     _dagster_home(settings)
     from orchestration.definitions import build_definitions
@@ -77,8 +78,21 @@ def cmd_run(args) -> int:
     took = time.monotonic() - t0
     bad = failed_checks(result, details=True)
     published = published_in(result)
+    current = False
+    if not published and result.success:
+        from ingestion.lake import open_lake
+        from orchestration.publish import publication_record, unchanged_since_publication
+        from orchestration.state import current_inputs
+
+        current = unchanged_since_publication(
+            settings, current_inputs(settings, open_lake(settings))
+        )
+    status = "published" if published else "NOT published"
+    if current:
+        since = publication_record(settings).get("published_at")
+        status = f"unchanged since the publication of {since}: nothing rebuilt"
     print(
-        f"\ncivcas run: {'published' if published else 'NOT published'} in {took:.0f} s "
+        f"\ncivcas run: {status} in {took:.0f} s "
         f"(sources: {settings.sources}, lake: {settings.lake})"
     )
     for b in bad:
@@ -88,7 +102,7 @@ def cmd_run(args) -> int:
             if e.event_type_value == "STEP_FAILURE":
                 print(f"  step failed: {e.step_key}: {e.event_specific_data.error.message[:300]}")
     print(headline(settings))
-    return 0 if published else 1
+    return 0 if published or current else 1
 
 
 def cmd_manifest(args) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from expectations.contract import CONTRACT, MARTS
@@ -19,7 +21,22 @@ class Publication:
     exports: list[str]
 
 
-def publish(build: Path, settings: Settings, lake: Lake) -> Publication:
+def publication_record(settings: Settings) -> dict:
+    path = settings.home / "publication.json"
+    if not path.exists() or not settings.warehouse_path.exists():
+        return {}
+    return json.loads(path.read_text())
+
+
+def unchanged_since_publication(settings: Settings, inputs: str) -> bool:
+    """Nothing new to build: same inputs as the warehouse already published (nightly no-op).
+    CIVCAS_FORCE=1 rebuilds anyway."""
+    if os.environ.get("CIVCAS_FORCE", "") not in {"", "0", "false"}:
+        return False
+    return publication_record(settings).get("inputs") == inputs
+
+
+def publish(build: Path, settings: Settings, lake: Lake, inputs: str | None = None) -> Publication:
     """Readers holding the old file keep reading it (its inode lives on); new readers get the new."""
     if not build.exists():
         raise FileNotFoundError(f"nothing built at {build}")
@@ -45,4 +62,8 @@ def publish(build: Path, settings: Settings, lake: Lake) -> Publication:
             old.unlink(missing_ok=True)
     build.unlink(missing_ok=True)
     Path(str(build) + ".wal").unlink(missing_ok=True)
+    record = {"inputs": inputs, "published_at": datetime.now(UTC).isoformat(), "tables": tables}
+    tmp = settings.home / ".publication.json.tmp"
+    tmp.write_text(json.dumps(record, indent=1))
+    os.replace(tmp, settings.home / "publication.json")
     return Publication(target, tables, exports)

@@ -6,6 +6,7 @@ from expectations.contract import CONTRACT
 from orchestration.defs.warehouse import POOL, warehouse_key
 from orchestration.publish import publish
 from orchestration.resources import CivcasResource
+from orchestration.state import current_inputs
 
 
 @dg.asset(
@@ -21,7 +22,10 @@ from orchestration.resources import CivcasResource
 )
 def published_warehouse(context: dg.AssetExecutionContext, civcas: CivcasResource):
     settings = civcas.settings()
-    pub = publish(civcas.build_path(context.run_id), settings, civcas.lake())
+    lake = civcas.lake()
+    pub = publish(
+        civcas.build_path(context.run_id), settings, lake, inputs=current_inputs(settings, lake)
+    )
     return dg.MaterializeResult(
         metadata={
             "warehouse": str(pub.warehouse),

@@ -12,7 +12,9 @@ from expectations.warehouse import SUITES
 from ingestion.schemas import STAGED
 from orchestration.dbt_manifest import DBT_DIR, manifest_path
 from orchestration.defs.validation import record_validation
+from orchestration.publish import unchanged_since_publication
 from orchestration.resources import CivcasResource
+from orchestration.state import current_inputs
 
 POOL = "duckdb"  # DuckDB takes one writer per file
 
@@ -46,6 +48,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     )
     def _dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, civcas: CivcasResource):
         settings = civcas.settings()
+        if unchanged_since_publication(settings, current_inputs(settings, civcas.lake())):
+            # nothing yielded: models, checks and publication are skipped, yesterday's stands
+            context.log.info("inputs unchanged since the last publication: not rebuilding")
+            return
         build = civcas.build_path(context.run_id)
         if build.exists() and not context.is_subset:
             build.unlink()  # a fresh file per run: yesterday's stays published meanwhile

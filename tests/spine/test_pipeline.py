@@ -64,9 +64,11 @@ def test_first_run_publishes_every_contract_table(env, state):
     state["raw_objects"] = len(objs)
 
 
-def test_rerun_stores_nothing_new_and_readers_never_see_errors(env, state):
-    """A BI connection held open on the published file through a whole run sees no error and
-    no half-built table; the raw zone gains no object when no document changed."""
+def test_rebuild_while_a_reader_holds_the_published_file(env, state, monkeypatch):
+    """A BI connection held open on the published file through a whole rebuild and publish
+    sees no error and no half-built table; the raw zone gains no object when no document
+    changed."""
+    monkeypatch.setenv("CIVCAS_FORCE", "1")  # rebuild and publish although nothing changed
     reader = duckdb.connect(str(env.warehouse_path), read_only=True)
     errors, reads = [], []
     stop = threading.Event()
@@ -93,6 +95,26 @@ def test_rerun_stores_nothing_new_and_readers_never_see_errors(env, state):
     assert reads and set(reads) == {state["tables"]["mart_coalition_admissions"]}
     reader.close()
     assert len(LocalLake(env.lake).list("raw/sha256/")) == state["raw_objects"]
+
+
+def test_nightly_run_with_no_new_input_rebuilds_nothing(env, state):
+    """Same documents, same code: no parser runs, dbt does not build, the published file is
+    left as it is, and the run still succeeds."""
+    before = env.warehouse_path.stat()
+    result = run_pipeline(env, quiet=True)
+    assert result.success and not published_in(result)
+    skipped = [
+        e.event_specific_data.materialization.metadata["skipped_unchanged"].value
+        for e in result.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.path[0] == "staged"
+    ]
+    assert skipped and all(skipped)
+    assert not any(
+        e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.path[0] == "warehouse"
+        for e in result.all_events
+    )
+    after = env.warehouse_path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_bad_staged_data_blocks_publication(env, state, tmp_path):

@@ -47,3 +47,18 @@ def test_bad_settings_fail_clearly():
         Settings.from_env({"CIVCAS_S3_URL_STYLE": "sideways"})
     with pytest.raises(ValueError, match="boolean"):
         Settings.from_env({"CIVCAS_S3_USE_SSL": "perhaps"})
+
+
+def test_settings_round_trip_through_the_environment():
+    s = Settings.from_env(
+        {
+            "CIVCAS_HOME": "/tmp/h",
+            "CIVCAS_LAKE": "s3://b/p",
+            "CIVCAS_SOURCES": "corpus",
+            "CIVCAS_S3_ENDPOINT": "http://127.0.0.1:9",
+            "CIVCAS_S3_ACCESS_KEY_ID": "k",
+            "CIVCAS_S3_SECRET_ACCESS_KEY": "s",
+            "CIVCAS_S3_USE_SSL": "false",
+        }
+    )
+    assert Settings.from_env(s.to_env()) == s
