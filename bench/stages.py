@@ -77,7 +77,7 @@ def stage(params: dict) -> dict:
             continue
         s0 = time.perf_counter()
         try:
-            s = stage_source(src, lake)
+            s = stage_source(src, lake, force=True)  # measure parsing, never the skip
         except Exception as e:  # a missing parser must not stop the measurement of the rest
             errors[src.name] = f"{type(e).__name__}: {e}"[:300]
             continue
