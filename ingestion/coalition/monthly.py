@@ -34,12 +34,12 @@ FLOW: dict[str, list[str]] = {
                          rf"{_N} (?:new |additional )?{_RPT} (?:were )?received"],
     "reports_completed": [rf"completed (?:a total of |its assessment of )?{_N} (?:\w+ )?{_RPT}",
                           rf"(?:out of|of) the {_N} completed", rf"assessed {_N} {_RPT}"],
-    "credible": [rf"{_N} (?:of (?:these|the|those) )?(?:{_RPT} )?were (?:assessed|deemed|determined|found) "
+    "credible": [rf"{_N} (?:of (?:these|the|those) )?(?:{_RPT} )?(?:were|was) (?:assessed|deemed|determined|found) "
                  r"(?:to be )?credible", rf"{_N} credible {_RPT}"],
-    "non_credible": [rf"{_N} (?:{_RPT} )?were (?:assessed|deemed|determined|found) (?:to be )?"
+    "non_credible": [rf"{_N} (?:{_RPT} )?(?:were|was) (?:assessed|deemed|determined|found) (?:to be )?"
                      r"(?:non-credible|not credible)", rf"{_N} (?:non-credible|not credible) {_RPT}"],
-    "duplicates": [rf"{_N} (?:{_RPT} )?were (?:assessed|deemed|determined|found) (?:to be )?"
-                   r"duplicates?", rf"{_N} duplicate {_RPT}"],
+    "duplicates": [rf"{_N} (?:{_RPT} )?(?:were|was) (?:assessed|deemed|determined|found) (?:to be )?"
+                   r"(?:an? )?duplicates?", rf"{_N} duplicate {_RPT}"],
     "open_at_end": [rf"{_N} {_RPT} (?:are|remain) (?:still )?(?:open|under assessment|being assessed)",
                     rf"still (?:assessing|reviewing) {_N} {_RPT}", rf"{_N} open {_RPT} remain"],
     "deaths_in_credible": [rf"resulted in {_N} (?:additional )?unintentional civilian deaths",

@@ -157,3 +157,16 @@ def test_each_identity_broken_once():
         ("cumulative_monotonic", 6, 1035, 1050),  # strikes fell; month 7's fall is a revision
     }
     assert "copy" not in breaks["report_id"].to_list()
+
+
+def test_singular_wording_is_read():
+    """A month with one credible report and one duplicate says so in the singular."""
+    from ingestion.coalition.monthly import flow_figures
+
+    text = (
+        "During this reporting period, the Coalition completed seven reports. Of the seven "
+        "completed reports, one was assessed to be credible and five were assessed to be "
+        "non-credible, and one report was assessed to be a duplicate of a previous report."
+    )
+    f = flow_figures(text)
+    assert f["credible"] == 1 and f["non_credible"] == 5 and f["duplicates"] == 1
