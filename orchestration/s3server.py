@@ -26,7 +26,14 @@ def _ports(fixed: int | None) -> dict[str, int]:
     """SeaweedFS also listens on each port + 10000 (gRPC): all of them must be free."""
     for _ in range(50):
         base = fixed or random.randrange(20000, 29000, 10)
-        ports = {"s3": base, "master": base + 1, "filer": base + 2, "volume": base + 3}
+        ports = {
+            "s3": base,
+            "master": base + 1,
+            "filer": base + 2,
+            "volume": base + 3,
+            "admin": base + 4,
+            "webdav": base + 5,
+        }
         if all(_free(p) and _free(p + 10000) for p in ports.values()):
             return ports
         if fixed:
@@ -108,10 +115,12 @@ def start(
         f"-master.port={p['master']}",
         f"-filer.port={p['filer']}",
         f"-volume.port={p['volume']}",
-        "-admin.port=0",
+        # every component gets a real port: mini waits for each to answer and exits,
+        # fatally and two minutes in, when one was given port 0
+        f"-admin.port={p['admin']}",
+        f"-webdav.port={p['webdav']}",
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
-        "-webdav.port=0",
     ]
     (data_dir / "data").mkdir(exist_ok=True)
     log = open(data_dir / "weed.log", "wb")
