@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingestion.http import HttpFetcher
-from ingestion.lake import Lake, manifest_key
+from ingestion.lake import Lake, http_state_key, manifest_key, raw_meta_key
 from ingestion.parsing import RawDocument
 from ingestion.registry import Source
 from ingestion.settings import Settings
@@ -73,12 +73,13 @@ def fetch_source(
     source: Source, lake: Lake, settings: Settings, fetcher: HttpFetcher | None = None
 ) -> FetchSummary:
     manifest, new, total, not_modified = [], 0, 0, 0
-    state_key = f"raw/http_state/{source.name}.json"
-    if source.crawler:
-        crawl = source.crawler_function()
+    state_key = http_state_key(source.name)
+    if source.scheme in {"http", "https"} or source.crawler:
         fetcher = fetcher or HttpFetcher(
             timeout=settings.http_timeout, min_interval=settings.http_min_interval
         )
+    if source.crawler:
+        crawl = source.crawler_function()
         res = crawl(
             list(source.urls or (source.location,)), lake, source=source.name, fetcher=fetcher
         )
@@ -93,9 +94,6 @@ def fetch_source(
             res.manifest,
         )
     if source.scheme in {"http", "https"}:
-        fetcher = fetcher or HttpFetcher(
-            timeout=settings.http_timeout, min_interval=settings.http_min_interval
-        )
         state = lake.read_json(state_key) if lake.exists(state_key) else {}
         previous = {
             d["location"]: d
@@ -162,7 +160,7 @@ def raw_documents(source: Source, lake: Lake) -> list[RawDocument]:
     """The source's current documents, read back from the raw zone by content address."""
     docs = []
     for entry in lake.read_json(manifest_key(source.name)):
-        fetched = lake.read_json(f"raw/fetches/{source.name}/{entry['sha256']}.json")
+        fetched = lake.read_json(raw_meta_key(source.name, entry["sha256"]))
         docs.append(
             RawDocument(
                 sha256=entry["sha256"],

@@ -9,7 +9,6 @@ their upload completes.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import uuid
@@ -36,6 +35,11 @@ def raw_meta_key(source: str, sha: str) -> str:
 
 def manifest_key(source: str) -> str:
     return f"raw/manifests/{source}.json"
+
+
+def http_state_key(source: str) -> str:
+    """ETag/Last-Modified per URL, for conditional GET on the next fetch."""
+    return f"raw/http_state/{source}.json"
 
 
 class Lake(ABC):
@@ -244,9 +248,3 @@ def open_lake(settings: Settings) -> Lake:
     if settings.is_s3:
         return S3Lake(settings.lake, settings)
     return LocalLake(settings.lake)
-
-
-def parquet_bytes(df: pl.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.write_parquet(buf)
-    return buf.getvalue()

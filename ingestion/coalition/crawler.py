@@ -22,7 +22,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from ingestion.http import FetchError, FetchResult, HttpFetcher
-from ingestion.lake import Lake, manifest_key, sha256_hex
+from ingestion.lake import Lake, http_state_key, manifest_key, sha256_hex
 
 # DoD web sites (inherentresolve.mil, defense.gov) publish a release at /Article/<id>/<slug>/;
 # the periodic civilian-harm reports are PDFs, often on another host (media.defense.gov).
@@ -162,7 +162,7 @@ def crawl_releases(
     fetcher = fetcher or HttpFetcher()
     hosts = {urlsplit(u).netloc for u in seeds}
     summary = CrawlSummary(source)
-    state_key = f"raw/http_state/{source}.json"
+    state_key = http_state_key(source)
     state = lake.read_json(state_key) if lake.exists(state_key) else {}
     mkey = manifest_key(source)
     previous = {d["location"]: d for d in (lake.read_json(mkey) if lake.exists(mkey) else [])}

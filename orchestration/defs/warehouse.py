@@ -11,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from expectations.warehouse import SUITES
 from ingestion.schemas import STAGED
 from orchestration.dbt_manifest import DBT_DIR, manifest_path
-from orchestration.defs.validation import record_validation
+from orchestration.defs.validation import check_result, record_validation
 from orchestration.publish import unchanged_since_publication
 from orchestration.resources import CivcasResource
 from orchestration.state import current_inputs
@@ -93,10 +93,7 @@ def _warehouse_check(name: str, asset: str, description: str):
         finally:
             con.close()
         record_validation(civcas.lake(), run_id, outcome)
-        from orchestration.defs.validation import check_result
-
-        r = check_result(outcome, asset_key=warehouse_key(asset), check_name=name)
-        return dg.AssetCheckResult(passed=r.passed, severity=r.severity, metadata=r.metadata)
+        return check_result(outcome)
 
     return _check
 
