@@ -32,6 +32,7 @@ STAGED: dict[str, dict[str, pl.DataType]] = {
         "verdict": S,  # credible | non_credible | duplicate | open
         "reason_code": S,
         "civilians_killed": I,
+        "civilians_killed_max": I,
         "civilians_injured": I,
         "mgrs": S,
         "latitude": F,

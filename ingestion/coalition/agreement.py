@@ -2,7 +2,13 @@
 
 Airwars records one reading per incident (`sequence`), even where an incident carries several
 report lines; for those, a line agrees when its own reading or the incident's combined one
-(any line's verdict, the lines' summed deaths) matches.
+(any line's verdict; the lines' deaths summed, as parts of the incident, or the largest, where
+later lines restate or correct the same deaths) matches.
+
+Recorded values map onto ours: `open_incident` is our `open`; `not_yet_assessed` means the
+belligerent has stated no assessment, which is what a line without a verdict sentence says (our
+None), so the two agree. Deaths are compared as upper bounds (Airwars' max column; our
+`civilians_killed_max`, which differs from the firm count only on "and possibly a third").
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import polars as pl
 from ingestion.coalition.lines import parse_line
 
 RECORDED = {"open_incident": "open"}
+NO_VERDICT = "not_yet_assessed"  # recorded where the belligerent stated nothing
 
 
 def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
@@ -26,21 +33,23 @@ def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
                 "statement_index": int(r["statement_index"]),
                 "parsed_verdict": p["verdict"],
                 "recorded_verdict": RECORDED.get(rec, rec),
-                "parsed_deaths": p["civilians_killed"] or 0,
+                # the upper bound, as Airwars' max column ("two, and possibly a third" -> 3)
+                "parsed_deaths": p["civilians_killed_max"] or 0,
                 "recorded_deaths": int(float(r["civilian_deaths_conceded_max"] or 0)),
             }
         )
     df = pl.DataFrame(rows)
     by_seq = pl.col("sequence")
+    several = pl.len().over(by_seq) > 1
+    same = pl.col("parsed_verdict").fill_null(NO_VERDICT) == pl.col("recorded_verdict")
+    deaths, recorded = pl.col("parsed_deaths"), pl.col("recorded_deaths")
     return df.with_columns(
-        verdict_agrees=(pl.col("parsed_verdict") == pl.col("recorded_verdict")).fill_null(False)
-        | (pl.col("parsed_verdict") == pl.col("recorded_verdict"))
-        .fill_null(False)
-        .any()
-        .over(by_seq)
-        & (pl.len().over(by_seq) > 1),
-        deaths_agree=(pl.col("parsed_deaths") == pl.col("recorded_deaths"))
-        | (pl.col("parsed_deaths").sum().over(by_seq) == pl.col("recorded_deaths")),
+        # another line rescues this one only by a verdict it states, not by stating none
+        verdict_agrees=same
+        | ((same & pl.col("parsed_verdict").is_not_null()).any().over(by_seq) & several),
+        deaths_agree=(deaths == recorded)
+        | (deaths.sum().over(by_seq) == recorded)
+        | ((deaths.max().over(by_seq) == recorded) & several),
     ).with_columns(agrees=pl.col("verdict_agrees") & pl.col("deaths_agree"))
 
 

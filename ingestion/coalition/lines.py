@@ -67,7 +67,9 @@ _DEATHS_OF = re.compile(
 )
 _COUNT = re.compile(
     rf"\b(?P<n>{NUMBER})\s+(?:(?P<who>{_WHO})\b)?"
-    rf"(?P<rest>(?:(?!\b{NUMBER_STRICT}\s|{_NOT_VICTIM})[^.;]){{0,130}}?)\b{_OUTCOME}\b",
+    # another count ends the clause, unless it is "and possibly two more" (see _POSSIBLY)
+    rf"(?P<rest>(?:(?!(?<!possibly )(?<!perhaps )\b{NUMBER_STRICT}\s|{_NOT_VICTIM})[^.;]){{0,130}}?)"
+    rf"\b{_OUTCOME}\b",
     re.I,
 )
 
@@ -80,7 +82,8 @@ _NON_CREDIBLE: list[tuple[re.Pattern[str], str]] = [
      "no_coalition_strikes"),
     (re.compile(r"no strike or operation was identified", re.I), "no_coalition_strikes"),
     (re.compile(r"insufficient (?:information|detail)", re.I), "insufficient_information"),
-    (re.compile(r"insufficient evidence", re.I), "insufficient_evidence"),
+    # "inconclusive", also as OCR garbles it ("iNoNlusive"); not "inclusive"
+    (re.compile(r"insufficient evidence|\bin\w{2,6}lusive\b", re.I), "insufficient_evidence"),
     (re.compile(
         r"did not occur|not likely|not credible|unfounded|not attributable|did not support a finding"
         r"|contradicts the|with no civilian casualties|no civilian casualties occurred",
@@ -184,6 +187,31 @@ def classify_via(via: str | None) -> str | None:
     return "other"
 
 
+# A correction notice: what was published before is wrong, the finding follows the marker.
+_CORRECTION = re.compile(
+    r"\b(?:that|this) (?:was|is) (?:incorrect|inaccurate|wrong)\b"
+    r"|\bthe (?:actual|correct|corrected) assessment (?:was|is)\b",
+    re.I,
+)
+# A source document quoted after the finding (an annotation such as 'declassified file: "..."'):
+# its wording (allegations, interim assessments) is not the coalition's verdict on the line.
+_QUOTED_SOURCE = re.compile(
+    r"\b(?:declassified|redacted|released|leaked)\s+(?:[\w-]+\s+)?"
+    r"(?:files?|documents?|records?|excerpts?|logs?|memos?)\b[^:.]{0,40}:",
+    re.I,
+)
+
+
+def finding_text(text: str) -> str:
+    """The part of a line that states the coalition's finding: after a correction marker, and
+    before a quoted source document appended to the finding."""
+    q = _QUOTED_SOURCE.search(text)
+    if q and q.start() >= 40:  # something (the finding) comes before the quotation
+        text = text[: q.start()]
+    corrections = list(_CORRECTION.finditer(text))  # the last correction stands
+    return text[corrections[-1].start() :] if corrections else text
+
+
 def parse_verdict(text: str) -> tuple[str | None, str | None]:
     """(verdict, reason code for a non-credible verdict)."""
     if _DUPLICATE.search(text):
@@ -198,9 +226,34 @@ def parse_verdict(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# "two civilians, and possibly a third, ... were killed": a firm count and an upper bound.
+_ORDINAL = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+_POSSIBLY = re.compile(
+    rf"\b(?:and|or)\s+(?:possibly|perhaps|potentially)\s+(?:(?:a|an)\s+(?P<ord>{'|'.join(_ORDINAL)})"
+    rf"|(?P<more>{NUMBER})\s+(?:more|other|additional|further))\b",
+    re.I,
+)
+
+
+def _upper_bound(clause: str, firm: int) -> int:
+    m = _POSSIBLY.search(clause)
+    if not m:
+        return firm
+    if m["ord"]:
+        return max(firm, _ORDINAL[m["ord"].lower()])
+    return firm + (to_int(m["more"]) or 0)
+
+
 def count_casualties(text: str) -> tuple[int | None, int | None]:
     """(killed, injured) as first stated: later clauses usually break the same total down."""
-    killed = injured = None
+    killed, _, injured = count_casualty_bounds(text)
+    return killed, injured
+
+
+def count_casualty_bounds(text: str) -> tuple[int | None, int | None, int | None]:
+    """(killed, killed at most, injured): the upper bound differs from the firm count only where
+    the line says so ("two civilians, and possibly a third, were killed")."""
+    killed = killed_max = injured = None
     for m in sorted([*_COUNT.finditer(text), *_DEATHS_OF.finditer(text)], key=lambda m: m.start()):
         n = to_int(m["n"])
         if n is None or (m["who"] is None and m["n"].lower() in {"a", "an"}):
@@ -215,10 +268,11 @@ def count_casualties(text: str) -> tuple[int | None, int | None]:
         ):
             continue
         if m["out"].lower().startswith(("kill", "die", "death", "dead")):
-            killed = n if killed is None else killed
+            if killed is None:
+                killed, killed_max = n, _upper_bound(m[0], n)
         else:
             injured = n if injured is None else injured
-    return killed, injured
+    return killed, killed_max, injured
 
 
 # (lat range, lon range) a grid must fall in, by the country the line names
@@ -279,12 +333,16 @@ def parse_line(text: str) -> dict:
         cm = re.search(r"\b(Syria|Iraq)\b", flat[:250])
         country = _COUNTRY[cm[1].lower()] if cm else None
     vm = _VIA.search(flat[:300])
-    verdict, reason = parse_verdict(flat)
-    killed, injured = count_casualties(flat) if verdict == "credible" else (None, None)
+    # a name's honorific ("Mr.") must not end the sentence that states the count
+    finding = finding_text(redact_names(flat))
+    verdict, reason = parse_verdict(finding)
+    killed = killed_max = injured = None
     if verdict == "credible":
+        killed, killed_max, injured = count_casualty_bounds(finding)
         killed, injured = killed or 0, injured or 0
+        killed_max = killed_max or killed
     elif verdict in {"non_credible", "duplicate"}:
-        killed, injured = 0, 0
+        killed = killed_max = injured = 0
     report_number, code = parse_report_ref(flat)
     grid, lat, lon, grid_problem = parse_grid(flat, country)
     return {
@@ -296,7 +354,8 @@ def parse_line(text: str) -> dict:
         "allegation_via": classify_via(vm["via"] if vm else None),
         "verdict": verdict,
         "reason_code": reason,
-        "civilians_killed": killed,
+        "civilians_killed": killed,  # the firm count: the lower bound
+        "civilians_killed_max": killed_max,
         "civilians_injured": injured,
         "report_number": report_number,
         "incident_code": code,

@@ -14,7 +14,8 @@ import polars as pl
 
 from ingestion.coalition.lines import MON, _month, parse_incident_date
 from ingestion.coalition.numbers import NUMBER, to_int
-from ingestion.coalition.reading import report_text
+from ingestion.coalition.reading import is_pdf, report_text
+from ingestion.coalition.statements import first_incident_line
 from ingestion.parsing import ParseResult, RawDocument
 
 TABLE = "coalition_monthly_reports"
@@ -25,7 +26,9 @@ COUNTS = (
 )  # fmt: skip
 COALITION_HOSTS = ("inherentresolve.mil", "defense.gov", "centcom.mil", "dvidshub.net", ".mil")
 _N = rf"(?P<n>{NUMBER})"
-_RPT = r"(?:(?:civilian casualty |CIVCAS )?(?:allegation )?reports?|allegations?)"
+_RPT = (
+    r"(?:(?:civilian[- ]casualty |CIVCAS )?(?:allegation )?(?:assessment )?reports?|allegations?)"
+)
 
 # Release wording, one list per figure; the first pattern that matches wins.
 FLOW: dict[str, list[str]] = {
@@ -75,13 +78,34 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, monthrange(y, m)[1])
 
 
+# Figures that make a paragraph a monthly flow paragraph: the allegations' flow, or the running
+# death toll. A strike count or a death count alone is in any press release or incident line.
+FLOW_MARKERS = (
+    "reports_carried_over", "reports_received", "reports_completed", "open_at_end",
+    "cumulative_deaths",
+)  # fmt: skip
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_REF_BEFORE = re.compile(r"(?:\bReport|\bNo\.?|\bNumber|#|/)\s*$", re.I)
+
+
+def _is_figure(flat: str, m: re.Match[str]) -> bool:
+    """A year ("in 2021 strikes ...") or a report/release number is not a figure. The releases
+    write thousands with a comma (34,991), so a bare 19xx/20xx is a year."""
+    n = m["n"]
+    if _YEAR.fullmatch(n):
+        return False
+    after = flat[m.end("n") : m.end("n") + 2]
+    return not (_REF_BEFORE.search(flat[max(0, m.start("n") - 12) : m.start("n")])
+                or re.match(r"\s?[/-]\s?\w", after))  # fmt: skip
+
+
 def flow_figures(text: str) -> dict:
     """Every flow figure the opening paragraphs state; figures not stated are absent."""
     flat = re.sub(r"\s+", " ", text)
     out: dict = {}
     for name, patterns in _COMPILED.items():
         for rx in patterns:
-            m = rx.search(flat)
+            m = next((m for m in rx.finditer(flat) if _is_figure(flat, m)), None)
             if m and to_int(m["n"]) is not None:
                 out[name] = to_int(m["n"])
                 break
@@ -117,13 +141,31 @@ def _month_covered(text: str, report_date: date | None, period_end: date | None)
     return None
 
 
+def opening_paragraphs(text: str) -> str:
+    """The report's text before its first incident line (at most 6,000 characters): the flow is
+    stated there, and an incident line's "one civilian was unintentionally killed" or report
+    number must not be read as a monthly figure."""
+    first = first_incident_line(text)
+    return text[: min(6000, len(text) if first is None else first)]
+
+
 def parse_report_flow(doc: RawDocument) -> ParseResult:
-    """A monthly report (text, HTML or PDF) -> one coalition_monthly_reports row."""
-    text = re.sub(r"\s+", " ", report_text(doc))
-    figures = flow_figures(text[:6000])
+    """A monthly report (text, HTML or PDF) -> one coalition_monthly_reports row.
+
+    A row needs a flow paragraph (see FLOW_MARKERS). The periodic PDF reports (CIVHARM, 2021
+    on) mostly list incident lines only: a PDF without a flow paragraph is left to
+    statements.parse_report and gives no row here, rather than figures read from its lines."""
+    raw = report_text(doc)
+    figures = flow_figures(opening_paragraphs(raw))
     counts = {k: v for k, v in figures.items() if k in COUNTS}
-    if not counts:
-        raise ValueError(f"{doc.name}: no monthly flow figures found in the opening paragraphs")
+    if not any(k in figures for k in FLOW_MARKERS):
+        if is_pdf(doc):
+            return ParseResult()
+        found = f" (only {', '.join(sorted(counts))})" if counts else ""
+        raise ValueError(
+            f"{doc.name}: no monthly flow figures found in the opening paragraphs{found}"
+        )
+    text = re.sub(r"\s+", " ", raw)
     report_date = _report_date(doc, text)
     url = (doc.metadata or {}).get("url") or doc.location
     row = figures | {

@@ -17,6 +17,10 @@ def _kind(doc: RawDocument) -> str:
     return "text"
 
 
+def is_pdf(doc: RawDocument) -> bool:
+    return _kind(doc) == "pdf"
+
+
 def _pdf_text(doc: RawDocument) -> str:
     import pypdfium2 as pdfium
 

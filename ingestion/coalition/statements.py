@@ -14,6 +14,7 @@ import polars as pl
 from ingestion.coalition.lines import MON, parse_line, redact_names
 from ingestion.coalition.reading import report_text
 from ingestion.parsing import Finding, ParseResult, RawDocument
+from ingestion.schemas import STAGED
 
 TABLE = "coalition_incident_verdicts"
 REQUIRED = ("statement_text", "statement_source_url", "statement_date")
@@ -57,7 +58,8 @@ def _row(
 ) -> dict:
     from ingestion import gazetteer  # another module's work; imported late on purpose
 
-    row = {k: v for k, v in parsed.items() if k != "grid_problem"}
+    # parser-only keys stay out of the staged row
+    row = {k: v for k, v in parsed.items() if k in STAGED[TABLE]}
     row["place_key"] = gazetteer.place_key(parsed["place_as_written"], parsed["country"])
     return row | {
         "line_id": line_id,
@@ -143,28 +145,75 @@ def parse_statements_csv(doc: RawDocument) -> ParseResult:
     return result
 
 
-# A line that opens an incident: optional list number or "On", then a date.
+# A line that opens an incident: optional list number or "On", then a date, then more on the same
+# line (a date alone on its line is a release's dateline, not an incident).
 _LINE_START = re.compile(
     rf"(?m)^[ \t]*(?:\d{{1,3}}\.\s*)?(?:On\s+)?(?:{MON}\s*[0-3]?\d(?:\s*[-–/]\s*[0-3]?\d)?,?\s*20[12]\d"
     r"|[0-3]\d\s?(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\s?\d{2}\b)"
+    r"(?=[ \t]*[,:.;]?[ \t]*[^\s,:.;])"
 )
 _REPORT_DATE = re.compile(
     rf"(?:Release\s+(?:No\.?|Number)\s*(?P<num>20\d{{6}})|(?P<md>{MON}\s*[0-3]?\d,?\s*20[12]\d))"
 )
+# Page furniture a PDF's text extraction puts between lines.
+_FURNITURE = re.compile(
+    r"(?:UNCLASSIFIED(?://\S*)?|CUI|FOR OFFICIAL USE ONLY|Page \d+(?: of \d+)?|- ?\d{1,3} ?-)",
+    re.I,
+)
+_HEADING_SMALL = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "by", "as", "or", "not"}
+
+
+def _is_heading(line: str, previous: str) -> bool:
+    """A physical line that is a heading or page furniture, not the continuation of a wrapped
+    incident line: '...civilian casualties. 9302/CS9302' then 'Non-Credible Reports'. In a PDF
+    no blank line separates them, so without this the heading leaks into the line above."""
+    s = line.strip()
+    if not s or _FURNITURE.fullmatch(s):
+        return True
+    if s.endswith(":") and len(s) <= 80 and not re.search(r"[.;]\s", s):
+        return True  # "Non-credible reports:", "Assessments completed this period:"
+    words = re.findall(r"[A-Za-z][\w'’-]*", s)
+    return (
+        len(s) <= 60
+        and len(words) >= 2
+        and not re.search(r"\d|[.,;]$", s)
+        and all(w[0].isupper() or w.lower() in _HEADING_SMALL for w in words)
+        and any(w[0].isupper() for w in words)
+        and bool(re.search(r"[.)\"”\d]\s*$", previous))  # the line above ended
+    )
+
+
+def _incident_chunk(text: str) -> str:
+    """From a line start to the first heading, page furniture or blank line."""
+    physical = text.split("\n")
+    kept = physical[:1]
+    for line in physical[1:]:
+        if _is_heading(line, kept[-1]):
+            break
+        kept.append(line)
+    return re.sub(r"\s+", " ", " ".join(kept)).strip()
+
+
+def _incident_lines(text: str) -> list[tuple[int, str]]:
+    starts = [m.start() for m in _LINE_START.finditer(text)]
+    out: list[tuple[int, str]] = []
+    for a, b in zip(starts, [*starts[1:], len(text)][: len(starts)], strict=True):
+        flat = _incident_chunk(text[a:b].strip())
+        if re.search(r"\b(?:Syria|Iraq)\b", flat) and len(flat) > 40:
+            out.append((a, flat))
+    return out
 
 
 def split_incident_lines(text: str) -> list[str]:
-    """Incident lines of a report: each from its opening date to the next one or a blank line."""
-    starts = [m.start() for m in _LINE_START.finditer(text)]
-    if not starts:
-        return []
-    lines = []
-    for a, b in zip(starts, [*starts[1:], len(text)], strict=True):
-        chunk = re.split(r"\n\s*\n", text[a:b].strip(), maxsplit=1)[0]
-        flat = re.sub(r"\s+", " ", chunk).strip()
-        if re.search(r"\b(?:Syria|Iraq)\b", flat) and len(flat) > 40:
-            lines.append(flat)
-    return lines
+    """Incident lines of a report: each from its opening date to the next one, a heading or a
+    blank line."""
+    return [line for _, line in _incident_lines(text)]
+
+
+def first_incident_line(text: str) -> int | None:
+    """Offset of the report's first incident line (None when it has none)."""
+    found = _incident_lines(text)
+    return found[0][0] if found else None
 
 
 def _report_date(doc: RawDocument, text: str) -> date | None:

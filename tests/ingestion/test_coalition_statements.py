@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from ingestion.coalition.monthly import flow_figures, parse_report_flow
 from ingestion.coalition.statements import parse_report, parse_statements_csv
 from ingestion.parsing import RawDocument
 from tests.conftest import PROJECT, shared_path
@@ -94,7 +98,9 @@ def test_unreadable_reports_give_clear_errors():
 
 def _pdf(lines: list[str]) -> bytes:
     """A one-page text PDF written by hand (Helvetica, one text line per entry)."""
-    content = "BT /F1 10 Tf 40 750 Td 12 TL " + " ".join(f"({x}) '" for x in lines) + " ET"
+    esc = [x.encode("ascii", "replace").decode().replace("\\", "\\\\").replace("(", "\\(")
+           .replace(")", "\\)") for x in lines]  # fmt: skip
+    content = "BT /F1 10 Tf 40 750 Td 12 TL " + " ".join(f"({x}) '" for x in esc) + " ET"
     objs = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -129,3 +135,78 @@ def test_pdf_report_with_wrapped_line():
     assert (row["verdict"], row["reason_code"]) == ("non_credible", "no_coalition_strikes")
     assert (row["report_number"], row["incident_code"]) == ("3301", "CS1950")
     assert row["latitude"] is not None
+
+
+def _real_text(sequence: int) -> str:
+    path = shared_path("corpus", "coalition", "cjtf_oir_incident_statements.csv")
+    rows = pl.read_csv(path, infer_schema=False).filter(pl.col("sequence") == str(sequence))
+    return rows["statement_text"][0]
+
+
+def _wrapped(text: str) -> list[str]:
+    """The text's lines as a PDF page would set them: wrapped at 95 characters."""
+    return [w for line in text.split("\n") for w in (textwrap.wrap(line, 95) or [""])]
+
+
+def test_pdf_headings_and_page_furniture_stay_out_of_lines():
+    # the two incident lines of a real 2021 PDF release, with the headings and page furniture
+    # of a periodic report between them (no blank lines: PDF text extraction gives none)
+    real = [line for line in _real_text(2503).split("\n") if re.match(r"[12]\. ", line)]
+    assert len(real) == 2
+    data = _pdf(["Release No. 20210920-03", "Non-Credible Reports", *_wrapped(real[0]),
+                 "UNCLASSIFIED", "Page 2 of 3", "Credible Reports", *_wrapped(real[1]),
+                 "Open Allegations:", "The following reports remain open."])  # fmt: skip
+    t = parse_report(doc(data, "periodic.pdf", "application/pdf")).tables[
+        "coalition_incident_verdicts"
+    ]
+    assert t.height == 2
+    assert [x.rsplit(" ", 1)[1] for x in t["statement_text"]] == ["37SFU677407", "37SFU786153"]
+    assert t["verdict"].to_list() == ["non_credible", "non_credible"]
+    assert t["incident_code"].to_list() == ["CS1857", "CS1893"]
+
+
+def test_real_pdf_release_gives_flow_and_lines():
+    """A real 2021 release (text from its PDF): the flow paragraph is read by the flow reader,
+    the two incident lines by the line reader, and the dateline is neither."""
+    data = _pdf(_wrapped(_real_text(2503)))
+    d = doc(data, "release.pdf", "application/pdf")
+    row = parse_report_flow(d).tables["coalition_monthly_reports"].row(0, named=True)
+    got = {k: row[k] for k in ("reports_carried_over", "reports_received", "reports_completed",
+                               "open_at_end", "cumulative_deaths", "cumulative_strikes")}  # fmt: skip
+    assert got == {"reports_carried_over": 106, "reports_received": 0, "reports_completed": 2,
+                   "open_at_end": 105, "cumulative_deaths": 1417,
+                   "cumulative_strikes": 34991}  # fmt: skip
+    assert row["deaths_in_credible"] is None  # no line's count taken for the month's
+    assert row["month_covered"] == date(2021, 7, 1)
+    lines = parse_report(d).tables["coalition_incident_verdicts"]
+    assert lines.height == 2 and lines["report_date"].to_list() == [date(2021, 9, 20)] * 2
+
+
+def test_periodic_pdf_without_flow_paragraph_gives_no_monthly_row():
+    """A CIVHARM periodic report lists incident lines only: the flow reader leaves it to the
+    line reader instead of taking a line's 'one civilian ... killed' or a year as figures."""
+    data = _pdf([
+        "Combined Joint Task Force - Operation Inherent Resolve",
+        "Periodic CIVHARM Report (invented for this test) 2022",
+        "Release No. 20220215-01",
+        "In 2021 strikes continued against remaining ISIS cells.",
+        "Assessments completed this period:",
+        "1. Nov. 3, 2021, near Example Town, Syria, via self-report. Coalition aircraft struck a",
+        "vehicle. Regrettably, one civilian was unintentionally killed. 9301/CS9301",
+    ])  # fmt: skip
+    d = doc(data, "civharm.pdf", "application/pdf")
+    assert parse_report_flow(d).tables == {}
+    assert parse_report(d).tables["coalition_incident_verdicts"]["civilians_killed"][0] == 1
+    # the same text as a web page is not a monthly report either, and says so
+    with pytest.raises(ValueError, match="no monthly flow figures"):
+        parse_report_flow(doc(b"In 2021 strikes continued. Coalition forces conducted 12 "
+                              b"strikes.", "strikes.txt"))  # fmt: skip
+
+
+def test_flow_figures_skip_years_and_report_numbers():
+    text = (
+        "Report 2024 reports carried over. In 2021 strikes continued. Between August 2014 "
+        "and the end of July 2021, the Coalition conducted a total of 34,991 strikes."
+    )
+    assert flow_figures(text)["cumulative_strikes"] == 34991
+    assert "reports_carried_over" not in flow_figures(text)

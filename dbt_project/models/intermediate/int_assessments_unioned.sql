@@ -27,7 +27,7 @@ coalition_reports as (
         verdict as assessment,
         reason_code as reason,
         case when verdict = 'credible' then civilians_killed end as deaths_conceded_min,
-        case when verdict = 'credible' then civilians_killed end as deaths_conceded_max,
+        case when verdict = 'credible' then civilians_killed_max end as deaths_conceded_max,
         report_date as statement_date,
         report_url as statement_url
     from {{ ref('stg_coalition__incident_verdicts') }}

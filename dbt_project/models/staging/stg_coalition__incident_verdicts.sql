@@ -15,6 +15,7 @@ select
     lower(verdict) as verdict,
     reason_code,
     civilians_killed,
+    coalesce(civilians_killed_max, civilians_killed) as civilians_killed_max,
     civilians_injured,
     mgrs,
     latitude,
