@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas costs a second to import; a run that reuses outcomes never needs it
+    import pandas as pd
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TQDM_DISABLE", "1")  # GX progress bars flood run logs
@@ -99,6 +101,14 @@ class SuiteOutcome:
                 if not o.success
             ],
         }
+
+    def to_state(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_state(cls, state: dict) -> SuiteOutcome:
+        outcomes = [ExpectationOutcome(**o) for o in state["outcomes"]]
+        return cls(state["suite"], state["stage"], state["entity"], state["rows"], outcomes)
 
     def to_json(self) -> bytes:
         return json.dumps(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
-
 from expectations.contract import CONTRACT
 from expectations.runner import SuiteOutcome, validate
 
@@ -17,6 +15,8 @@ def _gx():
 
 
 def contract_suite(con) -> SuiteOutcome:
+    import pandas as pd
+
     e = _gx()
     have = set(
         con.execute(
@@ -163,6 +163,8 @@ def fact_dates_suite(con, today: date | None = None) -> SuiteOutcome:
     """Every fact row's dates inside its source's coverage (2011 to today). A source's own
     table out of range is an error; a figure the extractor read out of prose that speaks of
     another period (a 2008 toll quoted in a 2017 article) is a warning."""
+    import pandas as pd
+
     e = _gx()
     today = today or date.today()
     parts = []

@@ -158,10 +158,14 @@ def fetch_source(
 
 def raw_documents(source: Source, lake: Lake) -> list[RawDocument]:
     """The source's current documents, read back from the raw zone by content address."""
-    docs = []
+    return list(iter_raw_documents(source, lake))
+
+
+def iter_raw_documents(source: Source, lake: Lake):
+    """One document's bytes in memory at a time, however many the source holds."""
     for entry in lake.read_json(manifest_key(source.name)):
         fetched = lake.read_json(raw_meta_key(source.name, entry["sha256"]))
-        docs.append(
+        yield (
             RawDocument(
                 sha256=entry["sha256"],
                 source=source.name,
@@ -174,4 +178,3 @@ def raw_documents(source: Source, lake: Lake) -> list[RawDocument]:
                 metadata=entry.get("metadata") or {},
             )
         )
-    return docs

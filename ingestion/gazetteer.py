@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -84,8 +84,10 @@ def most_specific(name: str) -> str:
     return re.split(r"[,،(]|\s[-–]\s", name, maxsplit=1)[0].strip()
 
 
+@lru_cache(maxsize=65536)
 def normal_form(name: str) -> str:
-    """Spelling with case, marks, articles and hyphens folded (exact-match form)."""
+    """Spelling with case, marks, articles and hyphens folded (exact-match form). Cached: a
+    corpus names the same few thousand places over and over."""
     part = most_specific(name)
     if script(part) == "arabic":
         s = _ARABIC_MARKS.sub("", part).translate(_ARABIC_FOLD)
@@ -112,6 +114,7 @@ def normal_form(name: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=65536)
 def _latin_skeleton(token: str) -> str:
     s = token
     for a, b in _DIGRAPHS:
@@ -123,6 +126,7 @@ def _latin_skeleton(token: str) -> str:
     return s or token
 
 
+@lru_cache(maxsize=65536)
 def _vowel_fold(token: str) -> str:
     s = token
     for a, b in _DIGRAPHS:

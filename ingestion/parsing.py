@@ -69,18 +69,25 @@ class Finding:
 class ParseResult:
     """Staged rows per table, plus what was wrong: findings, and rows held back with reasons."""
 
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    parts: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
 
-    def add(self, table: str, df: pl.DataFrame) -> None:
+    def add(self, table: str, df: pl.DataFrame) -> pl.DataFrame:
+        """Returns the rows as staged. Frames are kept apart and joined once: concatenating
+        per document copies a big source's rows once per document."""
         if table not in STAGED:
             raise KeyError(f"unknown staged table {table!r}")
         df = conform(table, df)
-        if table in self.tables:
-            self.tables[table] = pl.concat([self.tables[table], df])
-        else:
-            self.tables[table] = df
+        self.parts.setdefault(table, []).append(df)
+        return df
+
+    @property
+    def tables(self) -> dict[str, pl.DataFrame]:
+        for t, frames in self.parts.items():
+            if len(frames) > 1:
+                self.parts[t] = [pl.concat(frames, rechunk=True)]
+        return {t: frames[0] for t, frames in self.parts.items()}
 
     def hold_back(
         self,
@@ -104,8 +111,8 @@ class ParseResult:
         )
 
     def merge(self, other: ParseResult) -> None:
-        for t, df in other.tables.items():
-            self.add(t, df)
+        for t, frames in other.parts.items():
+            self.parts.setdefault(t, []).extend(frames)
         self.findings.extend(other.findings)
         self.quarantine.extend(other.quarantine)
 

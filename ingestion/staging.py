@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.fetch import raw_documents
+from ingestion.fetch import iter_raw_documents
 from ingestion.lake import Lake, manifest_key
 from ingestion.parsing import Finding, ParseResult
 from ingestion.registry import Registry, Source
@@ -35,8 +35,8 @@ class StageSummary:
 
 
 def parse_source(source: Source, lake: Lake) -> tuple[ParseResult, StageSummary]:
-    docs = raw_documents(source, lake)
-    summary = StageSummary(source.name, len(docs))
+    summary = StageSummary(source.name, len(lake.read_json(manifest_key(source.name))))
+    docs = iter_raw_documents(source, lake)
     result = ParseResult()
     if not source.is_parsed:
         summary.status = "not_yet_parsed"
@@ -152,13 +152,18 @@ def assemble_staged(registry: Registry, lake: Lake) -> dict[str, dict]:
     return out
 
 
-def read_staged(table: str, lake: Lake) -> pl.DataFrame:
-    """All sources' rows of one staged table (Polars, through the lake's storage options)."""
+def scan_staged(table: str, lake: Lake) -> pl.LazyFrame:
+    """All sources' rows of one staged table, lazily: checks and counts stream over it."""
     keys = [k for k in lake.list(f"staged/{table}/") if k.endswith(".parquet")]
     if not keys:
-        return empty(table)
-    frames = [pl.read_parquet(lake.uri(k), storage_options=lake.storage_options()) for k in keys]
+        return empty(table).lazy()
+    frames = [pl.scan_parquet(lake.uri(k), storage_options=lake.storage_options()) for k in keys]
     return pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+
+
+def read_staged(table: str, lake: Lake) -> pl.DataFrame:
+    """All sources' rows of one staged table (Polars, through the lake's storage options)."""
+    return scan_staged(table, lake).collect()
 
 
 def inputs_fingerprint(registry: Registry, lake: Lake, extra: str = "") -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -55,7 +56,12 @@ def parse_count(value) -> tuple[int | None, int | None]:
         if value.is_integer():
             return int(value), int(value)
         raise ValueError(f"count {value!r} is not a whole number")
-    s = str(value).strip()
+    return _parse_count_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _parse_count_text(value: str) -> tuple[int | None, int | None]:
+    s = value.strip()
     if s.lower() in _UNKNOWN:
         return None, None
     if re.fullmatch(r"\d[\d,]*(\.0+)?", s):
@@ -218,8 +224,8 @@ class IncidentBatch:
             row["source"], row["origin"] = self.source, self.origin
             good.append({k: v for k, v in row.items() if not k.startswith("_")})
         df = pl.DataFrame(good, schema_overrides=STAGED[TABLE], infer_schema_length=None)
-        result.add(TABLE, df if good else empty(TABLE))
-        result.add("place_aliases", alias_rows(result.tables[TABLE].tail(len(good)), self.source))
+        staged = result.add(TABLE, df if good else empty(TABLE))
+        result.add("place_aliases", alias_rows(staged, self.source))
         return result.tables[TABLE]
 
 

@@ -6,7 +6,7 @@ from expectations.suites import raw_suite, source_rows_suite
 from ingestion.fetch import fetch_source
 from ingestion.registry import Registry, Source
 from ingestion.staging import stage_source
-from orchestration.defs.validation import check_result, record_validation
+from orchestration.defs.validation import check_result, record_validation, validated
 from orchestration.resources import CivcasResource
 
 FAMILY_KINDS = {"coalition": "pdf", "ngo": "csv", "observatory": "csv", "news": "html"}
@@ -44,7 +44,12 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
         settings = civcas.settings()
         lake = civcas.lake()
         summary = fetch_source(src, lake, settings)
-        outcome = raw_suite(src.name, summary.manifest)
+        outcome, reused = validated(
+            lake,
+            f"raw__{src.name}",
+            sorted((d["sha256"], d["name"], d["bytes"]) for d in summary.manifest),
+            lambda: raw_suite(src.name, summary.manifest),
+        )
         record_validation(lake, context.run_id, outcome)
         yield dg.MaterializeResult(
             metadata={
@@ -58,7 +63,7 @@ def _raw_asset(src: Source) -> dg.AssetsDefinition:
                 str(hash(tuple(sorted(d["sha256"] for d in summary.manifest))))
             ),
         )
-        yield check_result(outcome, asset_key=key, check_name="raw_documents")
+        yield check_result(outcome, asset_key=key, check_name="raw_documents", reused=reused)
 
     return _raw
 
@@ -112,9 +117,14 @@ def _staged_asset(src: Source) -> dg.AssetsDefinition:
                 metadata={"status": "not yet parsed: no parser registered"},
             )
             return
-        outcome = source_rows_suite(src.name, summary.rows)
+        outcome, reused = validated(
+            lake,
+            f"staged__{src.name}",
+            summary.rows,
+            lambda: source_rows_suite(src.name, summary.rows),
+        )
         record_validation(lake, context.run_id, outcome)
-        yield check_result(outcome, asset_key=key, check_name="staged_rows")
+        yield check_result(outcome, asset_key=key, check_name="staged_rows", reused=reused)
 
     return _staged
 

@@ -1,19 +1,35 @@
 """The staged zone as dbt sees it: one asset per staged table, audited before dbt reads it."""
 
+from datetime import date
+
 import dagster as dg
 
-from expectations.suites import coalition_identities_suite, staged_table_suite
+from expectations.suites import META_TABLES, coalition_identities_suite, staged_table_suite
+from ingestion.lake import Lake
 from ingestion.registry import Registry
 from ingestion.schemas import STAGED
-from ingestion.staging import assemble_staged, read_staged
+from ingestion.staging import assemble_staged, scan_staged
 from orchestration.defs.sources import staged_key
-from orchestration.defs.validation import check_result, record_validation
+from orchestration.defs.validation import check_result, record_validation, validated
 from orchestration.publish import unchanged_since_publication
 from orchestration.resources import CivcasResource
 from orchestration.state import current_inputs
 
 CHECK = "staged_expectations"
 IDENTITIES = "coalition_identities"
+
+
+def _table_inputs(files: list[str], lake: Lake, today: date) -> list | None:
+    """What a staged table's audit depends on: each file's source fingerprint, and today (the
+    upper date bound). None (always re-run) when a file has no fingerprint to vouch for it."""
+    out = []
+    for key in sorted(files):
+        source = key.rsplit("/", 1)[-1].removesuffix(".parquet")
+        state = f"staged/_state/{source}.json"
+        if not lake.exists(state):
+            return None
+        out.append((key, lake.read_json(state)["fingerprint"]))
+    return [out, today.isoformat()]
 
 
 def staged_table_key(table: str) -> dg.AssetKey:
@@ -73,18 +89,24 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
                         metadata={"unchanged_since_publication": True},
                     )
             return
+        today = date.today()
         for key in context.selected_asset_keys:
             table = key.path[-1]
-            df = read_staged(table, lake)
-            outcome = staged_table_suite(table, df)
+            lf = scan_staged(table, lake)
+            outcome, reused = validated(
+                lake,
+                f"staged_table__{table}",
+                None if table in META_TABLES else _table_inputs(files[table]["files"], lake, today),
+                lambda table=table, lf=lf: staged_table_suite(table, lf, today),
+            )
             record_validation(lake, context.run_id, outcome)
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={"dagster/row_count": df.height, "files": len(files[table]["files"])},
+                metadata={"dagster/row_count": outcome.rows, "files": len(files[table]["files"])},
             )
-            yield check_result(outcome, asset_key=key, check_name=CHECK)
+            yield check_result(outcome, asset_key=key, check_name=CHECK, reused=reused)
             if table == "coalition_monthly_reports":
-                ident = coalition_identities_suite(df)
+                ident = coalition_identities_suite(lf.collect())
                 record_validation(lake, context.run_id, ident)
                 yield check_result(ident, asset_key=key, check_name=IDENTITIES)
 

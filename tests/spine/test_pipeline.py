@@ -115,6 +115,14 @@ def test_nightly_run_with_no_new_input_rebuilds_nothing(env, state):
     )
     after = env.warehouse_path.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # raw and per-source audits of unchanged inputs are reused, not run through GX again
+    reused = [
+        e.event_specific_data.metadata["reused_unchanged_inputs"].value
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.event_specific_data.check_name in {"raw_documents", "staged_rows"}
+    ]
+    assert reused and all(reused)
 
 
 def test_bad_staged_data_blocks_publication(env, state, tmp_path):
