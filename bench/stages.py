@@ -402,8 +402,14 @@ def publish(params: dict) -> dict:
 
 # Side by side: the common pandas way ---------------------------------------------------------
 def pandas_baseline(params: dict) -> dict:
-    """Airwars incidents and strike releases the way most people would: pandas end to end."""
+    """Airwars incidents and strike releases the way most people would: pandas end to end,
+    row-wise `apply` for what has no vectorised form. The transforms are ours (same date
+    rules, count ranges, carry-forward within file and page, gazetteer places), so the two
+    outputs can be compared: see `outputs` beside ours_two_sources'."""
     import pandas as pd
+
+    from ingestion.coalition.strikes import COUNTRY, _count, _place, parse_strike_date
+    from ingestion.ngo.incident_rows import parse_iso_date
 
     out = Path(params["out_dir"])
     out.mkdir(parents=True, exist_ok=True)
@@ -413,25 +419,24 @@ def pandas_baseline(params: dict) -> dict:
     for p in sorted(Path(params["incidents"]).glob("part-*.csv")):
         size += p.stat().st_size
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
-        df["date_start"] = pd.to_datetime(df["incident_date"], errors="coerce")
-        df.loc[df["date_start"] < "2011-01-01", "date_start"] = pd.NaT
-        for c in (
-            "civilian_deaths_min",
-            "civilian_deaths_max",
-            "civilian_injuries_min",
-            "civilian_injuries_max",
-            "latitude",
-            "longitude",
-        ):
-            df[c] = pd.to_numeric(df[c].str.replace(",", ""), errors="coerce")
-        df["grading"] = df["grading"].str.strip().str.lower().replace("", None)
+        df["date_start"] = df["incident_date"].apply(lambda v: parse_iso_date(v)[0])
+        for c in ("civilian_deaths", "civilian_injuries"):
+            bounds = df[c + "_min"].apply(_safe_count)
+            df[c + "_min"] = bounds.str[0]
+            df[c + "_max"] = df[c + "_max"].apply(_safe_count).str[1]
+        df["grading"] = df["grading"].str.strip().replace("", None)
         df["location_en"] = df["location_en"].str.strip().str.replace(r"\s+", " ", regex=True)
         inc.append(df)
-    incidents = pd.concat(inc, ignore_index=True).drop_duplicates("incident_code")
-    rows += sum(len(d) for d in inc)
+    incidents = pd.concat(inc, ignore_index=True)
+    rows += len(incidents)
+    incidents = incidents[incidents["incident_code"].str.strip() != ""].drop_duplicates(
+        "incident_code"
+    )
     incidents.to_parquet(out / "incidents.parquet", index=False)
     monthly = (
-        incidents.assign(month=incidents["date_start"].dt.to_period("M").astype(str))
+        incidents.assign(
+            month=pd.to_datetime(incidents["date_start"]).dt.to_period("M").astype(str)
+        )
         .groupby(["month", "grading"], dropna=False)
         .agg(
             incidents=("incident_code", "size"),
@@ -446,18 +451,40 @@ def pandas_baseline(params: dict) -> dict:
         size += p.stat().st_size
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
         file_day = pd.to_datetime(df["source_file"].str[:10], errors="coerce")
-        day = pd.to_datetime(df["date"].replace("", None), errors="coerce", format="mixed")
-        df["date_day"] = day.fillna(file_day).ffill()
-        df["strike_count"] = pd.to_numeric(df["strike_count"], errors="coerce").round()
-        df["target_count"] = pd.to_numeric(df["target_count"], errors="coerce").round()
-        df["country"] = df["country"].str.strip().str.title()
-        df["location"] = df["location"].str.strip().str.replace(r"\s+", " ", regex=True)
-        strikes.append(df)
+        df["file_day"] = file_day.dt.date
+        df["date_stated"] = df.apply(
+            lambda r: parse_strike_date(r["date"] or None, r["file_day"] or None), axis=1
+        )
+        df["strike_count"] = df["strike_count"].apply(_count)
+        df["target_count"] = df["target_count"].apply(_count)
+        blank = {c: df[c].str.strip() == "" for c in ("location", "target_type", "effect")}
+        df["country_stated"] = df["country"].str.strip().str.lower().map(COUNTRY)
+        block = df.groupby(["source_file", "page"], dropna=False)
+        df["date_on_page"] = block["date_stated"].ffill()
+        df["country_carried"] = block["country_stated"].ffill()
+        df["date_day"] = df["date_on_page"].fillna(
+            df.groupby("source_file")["date_on_page"].ffill()
+        )
+        place = df.apply(
+            lambda r: _place(r["location"] or None, r["country_carried"] or None), axis=1
+        )
+        df["place_key"] = place.str[0]
+        df["country"] = df["country_stated"].fillna(place.str[2]).fillna(df["country_carried"])
+        df["is_daily_total"] = (
+            blank["location"]
+            & blank["target_type"]
+            & df["target_count"].isna()
+            & blank["effect"]
+            & df["strike_count"].notna()
+            & df["country_stated"].notna()
+        )
+        strikes.append(df.drop(columns=["file_day"]))
     strikes_df = pd.concat(strikes, ignore_index=True)
     rows += len(strikes_df)
     strikes_df.to_parquet(out / "strikes.parquet", index=False)
     daily = (
-        strikes_df.groupby(["date_day", "country", "location"], dropna=False)
+        strikes_df[~strikes_df["is_daily_total"]]
+        .groupby(["date_day", "country", "place_key"], dropna=False)
         .agg(strikes=("strike_count", "sum"))
         .reset_index()
     )
@@ -468,6 +495,15 @@ def pandas_baseline(params: dict) -> dict:
         "bytes": size,
         "outputs": {"incidents_monthly": len(monthly), "strikes_daily": len(daily)},
     }
+
+
+def _safe_count(value) -> tuple[int | None, int | None]:
+    from ingestion.ngo.incident_rows import parse_count
+
+    try:
+        return parse_count(value)
+    except ValueError:
+        return None, None
 
 
 def ours_two_sources(params: dict) -> dict:
@@ -495,8 +531,8 @@ def ours_two_sources(params: dict) -> dict:
         ).fetchone()[0]
     if stk.exists():
         con.execute(f"""copy (select date_day, country, place_key, sum(strike_count) as strikes
-            from read_parquet('{stk}') group by all) to '{out}/strikes_daily.parquet'
-            (format parquet)""")
+            from read_parquet('{stk}') where not is_daily_total group by all)
+            to '{out}/strikes_daily.parquet' (format parquet)""")
         outputs["strikes_daily"] = con.execute(
             f"select count(*) from '{out}/strikes_daily.parquet'"
         ).fetchone()[0]
