@@ -368,8 +368,10 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def redact_names(text: str, language: str | None) -> str:
-    """The text with each person-name run replaced by "[name withheld]"; all else as it was."""
+def redact_names(text: str, language: str | None, keep: str | None = None) -> str:
+    """The text with each person-name run replaced by "[name withheld]"; all else as it was.
+    `keep`: a claim's numeral ("فتى", "a shepherd") that counts a victim and can open a name
+    run; it stays, only the name after (or before) it goes."""
     if not text:
         return text
     r = _rules()
@@ -378,7 +380,28 @@ def redact_names(text: str, language: str | None) -> str:
         norm, back = normalise(text)
         for a, b in _ar_spans(norm, r):
             spans.append((back[a], back[b]) if back is not None else (a, b))
+    spans = _merge(spans)
+    if keep:
+        spans = _spare(text, spans, keep)
     out = text
-    for a, b in reversed(_merge(spans)):
+    for a, b in reversed(spans):
         out = out[:a] + r.token + out[b:]
+    return out
+
+
+def _spare(text: str, spans: list[tuple[int, int]], keep: str) -> list[tuple[int, int]]:
+    found = [(m.start(), m.end()) for m in re.finditer(re.escape(keep), text)]
+    out = []
+    for a, b in spans:
+        for s, e in found:
+            if s <= a < e or (a <= s and e <= b and text[a:s].strip() == ""):
+                a = e  # the numeral opens the run: the name is what follows it
+            elif a < s < b:
+                b = s  # the name runs into the numeral: stop before it
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
     return out

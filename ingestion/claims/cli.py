@@ -79,7 +79,7 @@ def extract_command(input_path: str, out_path: str) -> dict:
                 rec["text"], doc_id=doc_id, language=rec.get("language"), published=published
             )
             for c in claims:
-                c["quote"] = redact_names(c["quote"], c["language"])
+                c["quote"] = redact_names(c["quote"], c["language"], keep=c.get("numeral"))
                 out.write(json.dumps(c, ensure_ascii=False) + "\n")
             summary["documents"] += 1
             summary["claims"] += len(claims)

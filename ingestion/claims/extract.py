@@ -29,6 +29,7 @@ ABBREV = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Dr|St|No|Gen|Lt|Col|Sgt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|nr|ca|kl|bl\.a|fx|mv|osv|dvs))$"
 )
+DATE_TAIL = re.compile(r"[-/.]\d{1,2}[-/.](?:19|20)?\d\d(?!\d)")
 QUALIFIER_BOUNDS = {"at_least", "more_than", "up_to", "approximately"}
 MIN_DATE = date(2011, 1, 1)
 
@@ -98,8 +99,13 @@ def _number_words(text: str, lex: Lexicon) -> list[_Word]:
     for m in WORD.finditer(text):
         tok = m.group(0)
         key = tok if tok in numbers else None
-        if key is None and strip and tok[0] in strip and tok[1:] in numbers:
-            key = tok[1:]
+        if key is None and strip and tok[0] in strip and tok not in lex.unprefixed:
+            # "وخمسة", "لخمسة", "وبثلاثة": a proclitic the language writes onto the word.
+            for i in (1, 2):
+                rest = tok[i:]
+                if rest in numbers and lex.number_prefix_re.fullmatch(tok, 0, i):
+                    key = rest
+                    break
         if key is None or any(a <= m.start() < b for a, b in taken):
             continue
         out.append(_Word(m.start(), m.end(), key))
@@ -132,13 +138,25 @@ def find_numerals(text: str, lex: Lexicon) -> list[Numeral]:
     if lex.singular_re is not None:
         for m in lex.singular_re.finditer(text):
             noun = re.sub(r"\s+", " ", m.group("noun").lower())
-            victims = next((v for k, v in lex.singular_nouns.items() if noun.endswith(k)), None)
+            victims = next((v for k, v in lex.noun_victims.items() if noun.endswith(k)), None)
             if victims:
                 found.append(Numeral(m.start("noun"), m.end("noun"), 1, 1, singular=victims))
+    if lex.lead_noun_re is not None:
+        # "a shepherd was killed", "killing a journalist": an article before the noun and an
+        # outcome word right after it or right before the article.
+        article, out_after, out_before = lex.lead_checks
+        for m in lex.lead_noun_re.finditer(text):
+            s, e = m.start(), m.end()
+            if article.search(text, max(0, s - 40), s) and (
+                out_after.match(text, e) or out_before.search(text, max(0, s - 80), s)
+            ):
+                victims = lex.noun_victims.get(re.sub(r"\s+", " ", m.group(0)))
+                if victims:
+                    found.append(Numeral(s, e, 1, 1, singular=victims))
     if lex.trailing_re is not None:
         for m in lex.trailing_re.finditer(text):
             noun = re.sub(r"\s+", " ", m.group("noun").lower())
-            victims = next((v for k, v in lex.singular_nouns.items() if noun.endswith(k)), None)
+            victims = next((v for k, v in lex.noun_victims.items() if noun.endswith(k)), None)
             if victims:
                 found.append(Numeral(m.start("noun"), m.end("noun"), 1, 1, singular=victims))
     if lex.dual_re is not None:
@@ -163,8 +181,12 @@ def find_numerals(text: str, lex: Lexicon) -> list[Numeral]:
     for n in found:
         if out and n.start < out[-1].end:
             continue
-        if n.singular and out and not out[-1].singular and not text[out[-1].end : n.start].strip():
-            continue  # "15 طفلا", "81 قتيلا": the noun a number counts, not a second number
+        if n.singular and out and not text[out[-1].end : n.start].strip():
+            if not out[-1].singular:
+                continue  # "15 طفلا", "81 قتيلا": the noun a number counts, not a second number
+            c = lex.conjunction_prefix
+            if c and not n.measure and not out[-1].measure and not text.startswith(c, n.start):
+                continue  # "امراة مسنة", "طفل رضيع": an adjective, not a second victim
         out.append(n)
     return out
 
@@ -322,10 +344,23 @@ class Extractor:
         nxt = self.cat_at(c[1] + 1)
         return bool(nxt and nxt[2] == "victim" and self.t[c[1] : nxt[0]] == " ")
 
+    def _conjoined(self, pos: int) -> bool:
+        """A word written with the language's conjunction prefix ("واصابة")."""
+        c = self.lex.conjunction_prefix
+        return bool(c) and self.low.startswith(c, pos)
+
+    def _partitive(self, n: Numeral) -> bool:
+        w = self.low[n.start : n.end]
+        part = self.lex.partitive
+        return bool(part) and (w in part or (w not in self.lex.numbers and w[1:] in part))
+
+    def _in_name(self, n: Numeral, s: Sentence) -> bool:
+        return any(a <= n.start < b for a, b, _ in self._sources(s))
+
     def _bracketed(self, n: Numeral) -> bool:
         return self.t[n.start - 1 : n.start] == "(" and self.t[n.end : n.end + 1] == ")"
 
-    def _after_outcome(self, n: Numeral, clause) -> bool:
+    def _after_outcome(self, n: Numeral, clause, reach: int = 3) -> bool:
         """ "kills 30", "بمقتل 5": a numeral right after an outcome word counts its victims."""
         before = [
             c for c in self.cats_in(max(clause[0], n.start - 60), n.start) if c[2] == "outcome"
@@ -333,7 +368,7 @@ class Extractor:
         if not before:
             return False
         gap = self.t[before[-1][1] : n.start]
-        return len(TOKEN.findall(gap)) <= 3 and not re.search(r"\d", gap)
+        return len(TOKEN.findall(gap)) <= reach and not re.search(r"\d", gap)
 
     def excluded(self, n: Numeral, clause: tuple[int, int]) -> bool:
         t, lex = self.t, self.lex
@@ -366,6 +401,8 @@ class Extractor:
         ):
             c = self.cat_at(n.end + 1) or self.cat_at(n.end)
             return not (c and c[2] == "victim")
+        if DATE_TAIL.match(t, n.end):
+            return True  # "17-08-2016", "1-1-2022": a date, not a range
         if t[n.start - 1 : n.start] in ("/", "#", "№") or t[n.end : n.end + 1] in ("/",):
             return True
         return False
@@ -683,15 +720,20 @@ class Extractor:
     def run(self) -> list[dict]:
         claims: list[dict] = []
         mains: dict[int, dict] = {}
+        said: set[tuple] = set()  # (clause, count, measure) of the claims made
         done_until = -1
         for n in self.numerals:
             if n.start < done_until:
                 continue
             si = self.sentence_of(n.start)
             s = self.sentences[si]
+            if n.singular and not n.measure and self._in_name(n, s):
+                continue  # "الدفاع المدني": a word of a source's name, not a victim
             clause = self.clause_of(s, n.start)
             if self.excluded(n, clause):
                 continue
+            if n.measure and not n.listed and (clause, n.low, n.measure) in said:
+                continue  # "مدنيين اثنين اصيبا": the verb agrees with victims already counted
             c = self.classify(n, s, clause, mains.get(si))
             if c is None:
                 continue
@@ -709,6 +751,7 @@ class Extractor:
             )
             if not c.pop("breakdown"):
                 mains[si] = c
+            said.add((clause, low, c["measure"]))
             claims.append(c)
         return claims
 
@@ -727,12 +770,21 @@ class Extractor:
             victims = value
         elif kind == "outcome":
             measure = value
+        elif kind is None and self._partitive(n):
+            # "مقتل احد الوجهاء" counts one; "جثة شاب في احد الابنية" is one of the buildings.
+            if not self._after_outcome(n, clause, reach=0):
+                return None
         elif not first_ok and not self._after_outcome(n, clause):
             return None
         outcomes = [c for c in self.cats_in(*clause) if c[2] == "outcome"]
         blocks = [c for c in self.cats_in(*clause) if c[2] == "block" and not self._adjectival(c)]
         if measure is None and outcomes:
-            measure = self.nearest(outcomes, n.start)[3]
+            near = self.nearest(outcomes, n.start)
+            before = [c for c in outcomes if c[1] <= n.start]
+            if n.singular and near[0] > n.start and before and self._conjoined(near[0]):
+                # "مقتل رجل وامراة واصابة ستة": the outcome after opens the next conjunct.
+                near = before[-1]
+            measure = near[3]
         if blocks and (not outcomes or self.nearest(blocks + outcomes, n.start)[2] == "block"):
             return None
         breakdown = False

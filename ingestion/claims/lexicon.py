@@ -55,13 +55,17 @@ class Lexicon:
     numbers: dict[str, int]
     scales: dict[str, int]
     number_re: re.Pattern
-    number_phrase_re: re.Pattern
+    number_phrase_re: Anchored
     number_prefix_chars: str
+    number_prefix_re: re.Pattern
+    conjunction_prefix: str  # "و": a conjunction written onto the next word
+    partitive: frozenset[str]  # "احد" ("one of"): a number only of a noun it counts
+    unprefixed: frozenset[str]  # prefixed spellings that are other words ("لست": "I am not")
     number_prefix: str
     joiner_re: re.Pattern
     digits_re: re.Pattern
     vague: dict[str, tuple[int, int]]
-    vague_re: re.Pattern
+    vague_re: Anchored
     qualifier_res: list[tuple[str, re.Pattern]]
     range_before_re: re.Pattern
     range_between_re: re.Pattern
@@ -71,12 +75,15 @@ class Lexicon:
     excl_before_re: re.Pattern
     function_words: frozenset[str]
     singular_re: re.Pattern | None
+    lead_noun_re: Anchored | None
+    lead_checks: tuple[re.Pattern, re.Pattern, re.Pattern] | None  # article; outcome after, before
     singular_nouns: dict[str, str]
-    dual_re: re.Pattern | None
+    noun_victims: dict[str, str]  # singular_nouns and the nouns counted only after an outcome
+    dual_re: Anchored | None
     dual_nouns: dict[str, str]
-    outcome_noun_re: re.Pattern | None
+    outcome_noun_re: Anchored | None
     outcome_nouns: dict[str, tuple[str, str, int]]
-    trailing_re: re.Pattern | None
+    trailing_re: Anchored | None
     after_qualifier_res: list[tuple[str, re.Pattern]]
     list_item_re: re.Pattern
     inclusion_re: re.Pattern
@@ -181,6 +188,41 @@ class Named:
         return out
 
 
+class Anchored:
+    """Words of a list, each with an optional prefix and whole-word boundaries, found fast.
+
+    re scans a plain alternation of words by their first letters, but a pattern led by a
+    look-behind and optional proclitics is tried at every position. So the plain words are
+    found first, and the full pattern is matched from the start of the word that holds each.
+    """
+
+    BACK = 6  # letters a prefix may add before a word
+
+    def __init__(self, full: re.Pattern, scan: re.Pattern, letter: re.Pattern):
+        self.full, self.scan, self.letter = full, scan, letter
+        self.pattern = full.pattern
+
+    def finditer(self, text: str):
+        match, letter = self.full.match, self.letter.match
+        done = 0
+        for hit in self.scan.finditer(text):
+            s = hit.start()
+            ws = s
+            while ws > 0 and s - ws <= self.BACK and letter(text, ws - 1):
+                ws -= 1
+            if ws < done or (ws > 0 and letter(text, ws - 1)):
+                continue
+            m = match(text, ws)
+            if m is not None and m.end() >= hit.end():
+                done = m.end()
+                yield m
+
+
+def _anchored(words, prefix: str, W, fast, letter: re.Pattern) -> Anchored:  # noqa: N803
+    scan = fast(_alt(words, literal=True))
+    return Anchored(fast(W(words, prefix, literal=True)), scan, letter)
+
+
 def _phrases(numbers: dict[str, int]) -> list[str]:
     """Multi-word entries that token-by-token reading would miss ("a dozen", "احد عشر")."""
     return [k for k in numbers if " " in k and not all(p in numbers for p in k.split())]
@@ -194,6 +236,7 @@ def load(code: str) -> Lexicon:
     d = yaml.safe_load(path.read_text(encoding="utf-8"))
     flags = re.IGNORECASE
     bs, be = (B_START, B_END) if d["code"] == "ar" else (r"(?<!\w)", r"(?!\w)")
+    letter = re.compile(f"[{AR}]" if d["code"] == "ar" else r"\w")  # what the boundaries see
 
     def W(patterns, prefix: str = "", literal: bool = False) -> str:  # noqa: N802
         return rf"{bs}{prefix}{_alt(patterns, literal)}{be}"
@@ -270,21 +313,44 @@ def load(code: str) -> Lexicon:
     ]
     sing = d.get("singular") or {}
     snouns = {_norm(str(k)).lower(): v for k, v in (sing.get("nouns") or {}).items()}
+    # Nouns that count one only where the wording has just said killed or injured ("a
+    # shepherd was killed", "مقتل راعي"): elsewhere they are words of another sense.
+    lead_nouns = {_norm(str(k)).lower(): v for k, v in (sing.get("after_outcome") or {}).items()}
     outcome_words = d["outcomes"]["killed"] + d["outcomes"]["injured"]
-    singular_re = trailing_re = None
+    singular_re = trailing_re = lead_noun_re = None
+    lead_checks: tuple[re.Pattern, re.Pattern, re.Pattern] | None = None
     if snouns:
         if sing.get("articles"):
             lead = W(sing["articles"], literal=True) + r"\s+(?:\w+\s+)?"
+            singular_re = fast(rf"{lead}(?P<noun>{W(snouns, prefix, literal=True)})")
+            if lead_nouns:
+                # "a shepherd was killed", "killing a journalist": the noun is found alone (a
+                # plain word list scans fast), then its article and an outcome word on either
+                # side are checked where it stands.
+                out_w = W(outcome_words, prefix)
+                aux = _alt(sing.get("auxiliaries") or [])
+                lead_noun_re = _anchored(lead_nouns, prefix, W, fast, letter)
+                lead_checks = (
+                    fast(rf"{lead}$"),
+                    fast(rf"\s+(?:{aux}\s+)?{out_w}"),
+                    fast(rf"{out_w}\s+{lead}$"),
+                )
         else:
             # Without articles a noun counts one after an outcome word ("مقتل طفل") or an
             # inclusion word ("بينهم امراة").
             lead = W(outcome_words + list(d["inclusion"]), prefix) + r"\s+"
-        singular_re = fast(rf"{lead}(?P<noun>{W(snouns, prefix, literal=True)})")
+            led = {**snouns, **lead_nouns}
+            singular_re = fast(rf"{lead}(?P<noun>{W(led, prefix, literal=True)})")
         if sing.get("trailing"):
-            # Subject before verb ("ان طفلا استشهد"): the noun, at most three words, the outcome.
-            trailing_re = fast(
-                rf"(?P<noun>{W(snouns, prefix, literal=True)})(?:\s+[^\s]+){{0,3}}?\s+"
-                rf"{W(outcome_words, prefix)}"
+            # Subject before verb ("ان طفلا استشهد"): the noun, then within three words of its
+            # clause the outcome. A look-ahead, so one noun's reach does not hide the next.
+            trailing_re = Anchored(
+                fast(
+                    rf"(?P<noun>{W(snouns, prefix, literal=True)})"
+                    rf"(?=(?:\s+[^\s,.;:!?()\[\]]+){{0,3}}?\s+{W(outcome_words, prefix)})"
+                ),
+                fast(_alt(snouns, literal=True)),
+                letter,
             )
     # Nouns that are themselves a death or an injury ("شهيد", "قتيلان"): [victims, measure, n].
     onouns = {
@@ -292,7 +358,9 @@ def load(code: str) -> Lexicon:
         for k, v in (sing.get("outcome_nouns") or {}).items()
     }
     outcome_noun_re = (
-        fast(W(onouns, sing.get("outcome_noun_prefix") or "", literal=True)) if onouns else None
+        _anchored(onouns, sing.get("outcome_noun_prefix") or "", W, fast, letter)
+        if onouns
+        else None
     )
     after_q = d.get("qualifiers_after") or {}
     after_qualifier_res = [
@@ -300,7 +368,7 @@ def load(code: str) -> Lexicon:
         for name, ps in after_q.items()
     ]
     duals = {_norm(str(k)).lower(): v for k, v in (d.get("dual") or {}).items()}
-    dual_re = fast(W(duals, prefix, literal=True)) if duals else None
+    dual_re = _anchored(duals, prefix, W, fast, letter) if duals else None
     rng = d["range"]
     return Lexicon(
         code=d["code"],
@@ -308,12 +376,20 @@ def load(code: str) -> Lexicon:
         scales=scales,
         number_re=fast(rf"{bs}{nprefix}({_alt(numbers, literal=True)}){be}"),
         number_prefix=nprefix,
-        number_phrase_re=fast(rf"{bs}{nprefix}({_alt(_phrases(numbers), literal=True)}){be}"),
+        number_phrase_re=Anchored(
+            fast(rf"{bs}{nprefix}({_alt(_phrases(numbers), literal=True)}){be}"),
+            fast(_alt(_phrases(numbers), literal=True)),
+            letter,
+        ),
         number_prefix_chars=re.sub(r"[^\w]", "", nprefix),
+        number_prefix_re=re.compile(nprefix or "(?!)"),
+        conjunction_prefix=_norm(str(d.get("conjunction_prefix") or "")).lower(),
+        partitive=frozenset(_norm(str(w)).lower() for w in num.get("partitive", [])),
+        unprefixed=frozenset(_norm(str(w)).lower() for w in num.get("not_numbers", [])),
         joiner_re=re.compile(num.get("joiner", r"\s+"), flags),
         digits_re=re.compile(digits),
         vague={_norm(str(k)).lower(): tuple(v) for k, v in d["vague"].items()},
-        vague_re=fast(W(d["vague"], prefix, literal=True)),
+        vague_re=_anchored(d["vague"], prefix, W, fast, letter),
         qualifier_res=qualifier_res,
         range_before_re=re.compile(rf"(?<!\w){_alt(rng['before'], literal=True)}\s*$", flags),
         range_between_re=re.compile(rf"\s*{_alt(rng['between'], literal=True)}\s*", flags),
@@ -330,7 +406,10 @@ def load(code: str) -> Lexicon:
         ),
         function_words=frozenset(_norm(w).lower() for w in d["function_words"]),
         singular_re=singular_re,
+        lead_noun_re=lead_noun_re,
+        lead_checks=lead_checks,
         singular_nouns=snouns,
+        noun_victims={**lead_nouns, **snouns},
         dual_re=dual_re,
         dual_nouns=duals,
         outcome_noun_re=outcome_noun_re,

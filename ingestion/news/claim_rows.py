@@ -181,7 +181,7 @@ def add_document(
     )
     claims = extract(text, doc_id=doc_id, language=language, published=pub)
     for c in claims:  # the lake keeps counts, not the names a quote may hold
-        c["quote"] = redact_names(c["quote"], language)
+        c["quote"] = redact_names(c["quote"], language, keep=c.get("numeral"))
     batch.claims.extend(
         c
         | {

@@ -198,6 +198,78 @@ def test_victims_listed_one_by_one_count_as_the_list():
     assert claims("البرنامج:\n1- الافتتاح\n2- الكلمات\n3- الختام\n", "ar") == []
 
 
+def _got(text, language):
+    return [
+        (c["numeral"], c["measure"], c["victims"], c["count_low"], c["count_high"])
+        for c in claims(text, language)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # A number word with a proclitic "ل"/"ب" ("to seven", "by five").
+        ("ارتفعت حصيلة القصف لسبعة قتلى", "ar", [("لسبعة", "killed", "people", 7, 7)]),
+        ("قصفت الطائرات القرية بخمسة صواريخ", "ar", [("بخمسة", "strikes", None, 5, 5)]),
+        # ... but a prefixed spelling that is another word is not a number ("لست": "I am not").
+        ("لست متأكدا من عدد القتلى", "ar", []),
+        # A death word with a singular pronoun counts one; the plural pronoun gives no count.
+        ("أطلق مسلحون النار عليه ما أدى لمقتله", "ar", [("لمقتله", "killed", "people", 1, 1)]),
+        ("تأكد خبر وفاتها في المستشفى", "ar", [("وفاتها", "killed", "people", 1, 1)]),
+        ("أدى القصف إلى مقتلهم جميعا", "ar", []),
+        # The dual of a verb or a pronoun counts two, once with the dual noun it agrees with.
+        ("لقيا حتفهما في الغارة", "ar", [("حتفهما", "killed", "people", 2, 2)]),
+        ("لقي مدنيان حتفهما في الغارة", "ar", [("مدنيان", "killed", "civilians", 2, 2)]),
+        ("قالت المصادر إن شابين أصيبا بجروح", "ar", [("شابين", "injured", "people", 2, 2)]),
+        # A dual with a possessive loses its nun ("وطفلاها": and her two children).
+        (
+            "قتلت امرأة وطفلاها بالقصف",
+            "ar",
+            [("امرأة", "killed", "women", 1, 1), ("وطفلاها", "killed", "children", 2, 2)],
+        ),
+        # Nouns of another sense count one only right after an outcome word.
+        ("أسفر القصف عن مقتل صحفي", "ar", [("صحفي", "killed", "people", 1, 1)]),
+        ("استشهاد مزارع بقذيفة مدفعية", "ar", [("مزارع", "killed", "people", 1, 1)]),
+        ("طالب الأهالي بمحاسبة المسؤولين عن القصف", "ar", []),
+        # "احد" ("one of") counts the people it governs, not buildings.
+        ("أدى الهجوم إلى مقتل أحد الوجهاء", "ar", [("أحد", "killed", "people", 1, 1)]),
+        ("عثر على جثة رجل في أحد المباني", "ar", [("رجل", "killed", "men", 1, 1)]),
+        # A conjoined victim takes the outcome before it; "واصابة" opens the next conjunct.
+        (
+            "مقتل رجل وامرأة وإصابة خمسة مدنيين",
+            "ar",
+            [
+                ("رجل", "killed", "men", 1, 1),
+                ("وامرأة", "killed", "women", 1, 1),
+                ("خمسة", "injured", "civilians", 5, 5),
+            ],
+        ),
+        # A singular after a singular with no conjunction describes it: one victim.
+        ("مقتل امرأة مسنة بالقصف", "ar", [("امرأة", "killed", "women", 1, 1)]),
+        # A fronted subject is found past a word of a source's name ("الدفاع المدني").
+        ("وقال الدفاع المدني إن شخصا قتل في القصف", "ar", [("شخصا", "killed", "people", 1, 1)]),
+        # Victims and bodies are deaths themselves.
+        ("سقوط 9 ضحايا في القصف على السوق", "ar", [("9", "killed", "people", 9, 9)]),
+        ("انتشلت الفرق أربع جثث من تحت الأنقاض", "ar", [("أربع", "killed", "people", 4, 4)]),
+        (
+            "Eleven bodies were pulled from the rubble.",
+            "en",
+            [("Eleven", "killed", "people", 11, 11)],
+        ),
+        ("Four martyrs fell in the shelling.", "en", [("Four", "killed", "people", 4, 4)]),
+        # English nouns of a trade count one beside an outcome word, not elsewhere.
+        ("A farmer was killed by the shelling.", "en", [("farmer", "killed", "people", 1, 1)]),
+        ("The drone strike killed a teacher.", "en", [("teacher", "killed", "people", 1, 1)]),
+        ("A farmer said the village was quiet.", "en", []),
+        # A day-month-year date is not a number of victims.
+        ("قتل 3 مدنيين في 5-3-2019", "ar", [("3", "killed", "civilians", 3, 3)]),
+        ("On 14-05-2019 two civilians died.", "en", [("two", "killed", "civilians", 2, 2)]),
+    ],
+)
+def test_how_each_language_words_a_count(text, language, expected):
+    assert _got(text, language) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -369,5 +441,5 @@ def test_airwars_texts_quality():
     from ingestion.claims.evaluate import airwars_score
 
     a = airwars_score(SHARED)
-    assert a["ar"]["rate"] >= 0.37
+    assert a["ar"]["rate"] >= 0.40
     assert a["en"]["rate"] >= 0.45

@@ -162,7 +162,8 @@ def test_staged_quotes_are_redacted_and_keep_their_numeral():
     assert redacted >= 20  # Arabic posts name the dead often enough for this to be exercised
     for row in claims.select("quote", "numeral", "language").iter_rows(named=True):
         assert row["numeral"] in row["quote"]
-        assert redact_names(row["quote"], row["language"]) == row["quote"]  # a fixed point
+        fixed = redact_names(row["quote"], row["language"], keep=row["numeral"])
+        assert fixed == row["quote"]  # a fixed point
 
 
 @pytest.mark.skipif(not NEWS.exists(), reason="shared data absent")
@@ -172,3 +173,17 @@ def test_fakes_quotes_keep_their_numeral():
     assert claims.height > 500
     for row in claims.select("quote", "numeral").iter_rows(named=True):
         assert row["numeral"] in row["quote"]
+
+
+def test_a_claim_numeral_that_opens_a_name_run_is_kept():
+    from ingestion.redact import _spare
+
+    text = "قتل فتى سمير يوسف في القصف"
+    a = text.index("فتى")
+    b = text.index(" في")
+    (kept,) = _spare(text, [(a, b)], "فتى")
+    assert text[kept[0] : kept[1]] == "سمير يوسف"  # only the (invented) name goes
+    # a run that ends on the numeral stops before it
+    text = "the driver Sam Jones and a shepherd were killed"
+    (kept,) = _spare(text, [(11, len("the driver Sam Jones and a shepherd"))], "a shepherd")
+    assert text[kept[0] : kept[1]] == "Sam Jones and"
