@@ -88,34 +88,106 @@ def _place(location: str | None, country: str | None) -> tuple[str | None, str |
     return info["place_key"], info["name_en"], info.get("country") if curated else None
 
 
+def _by_value(df: pl.DataFrame, cols: list[str], fn, schema: dict) -> pl.DataFrame:
+    """`fn(*values)` once per distinct value of `cols`, joined back onto every row in order:
+    21k rows hold about 2k distinct dates and a few hundred places."""
+    keys = df.select(cols).unique(maintain_order=True)
+    results = [fn(*k) for k in keys.iter_rows()]
+    out = pl.DataFrame(
+        [pl.Series(f"\0{name}", [r[j] for r in results], dtype=t)
+         for j, (name, t) in enumerate(schema.items())]
+    )  # fmt: skip
+    table = pl.concat([keys, out], how="horizontal")
+    joined = df.select(cols).join(
+        table, on=cols, how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined.select(pl.col(f"\0{k}").alias(k) for k in schema)
+
+
+def _python_values(df: pl.DataFrame, col: str, plain: str, fn) -> dict:
+    """`fn` of every distinct non-null cell not matching `plain`: plain cells are cast by
+    expression, odd ones keep Python's reading (and its errors)."""
+    odd = df.filter(pl.col(col).is_not_null() & ~pl.col(col).str.contains(plain))
+    return {v: fn(v) for v in odd[col].unique(maintain_order=True)}
+
+
+def _read(col: str, plain: str, dtype, odd: dict) -> pl.Expr:
+    cast = pl.when(pl.col(col).str.contains(plain)).then(pl.col(col).cast(dtype, strict=False))
+    return pl.coalesce(cast, pl.col(col).replace_strict(odd, default=None, return_dtype=dtype))
+
+
+_INT = r"^[0-9]{1,15}$"
+_DECIMAL = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+
+
+def _count_or_error(value: str) -> tuple[int | None, str | None]:
+    try:
+        return _count(value), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _file_day(source_file: str | None) -> date | None:
+    fm = _FILE_DATE.match(source_file or "")
+    return date.fromisoformat(fm[1]) if fm else None
+
+
+def _day(text: str | None, file_day: date | None) -> tuple[date | None, bool]:
+    day = parse_strike_date(text, file_day)
+    return day, bool(text and text.strip()) and day is None
+
+
 def _clean(raw: pl.DataFrame, source: str, result: ParseResult) -> pl.DataFrame:
-    rows = []
-    for i, r in enumerate(raw.iter_rows(named=True)):
-        fm = _FILE_DATE.match(r["source_file"] or "")
-        file_day = date.fromisoformat(fm[1]) if fm else None
-        rid = hashlib.sha1(f"{r['source_file']}\x1f{r['page']}\x1f{i}".encode()).hexdigest()[:16]
-        try:
-            counts = {"strike_count": _count(r["strike_count"]),
-                      "target_count": _count(r["target_count"])}  # fmt: skip
-        except ValueError as exc:
-            result.hold_back(TABLE, rid, "strike_count_unreadable", str(exc), r, source=source)
-            continue
-        day = parse_strike_date(r["date"], file_day)
-        rows.append(counts | {
-            "row_id": rid,
-            "source": source,
-            "date_stated": day,
-            "date_unreadable": bool(r["date"] and r["date"].strip()) and day is None,
-            "country_stated": COUNTRY.get((r["country"] or "").strip().lower()),
-            "location_raw": r["location"],
-            "target_type": r["target_type"],
-            "effect": r["effect"],
-            "source_file": r["source_file"],
-            "page": int(r["page"]) if r["page"] else None,
-            "latitude": float(r["lat"]) if r.get("lat") else None,
-            "longitude": float(r["lon"]) if r.get("lon") else None,
-        })  # fmt: skip
-    return pl.DataFrame(rows, infer_schema_length=None)
+    """Text cells -> typed columns; a row whose counts cannot be read is held back."""
+    read = raw  # rows held back are kept as read
+    raw = raw.with_columns(
+        pl.lit(None, pl.String).alias(c) for c in ("lat", "lon") if c not in raw.columns
+    )
+    ids = [
+        hashlib.sha1(f"{f}\x1f{p}\x1f{i}".encode()).hexdigest()[:16]
+        for i, (f, p) in enumerate(zip(raw["source_file"], raw["page"], strict=True))
+    ]
+    days = _by_value(raw, ["source_file"], lambda f: (_file_day(f),), {"file_day": pl.Date})
+    df = raw.with_columns(row_id=pl.Series(ids, dtype=pl.String), _file_day=days["file_day"])
+    counts = {}
+    for col in ("strike_count", "target_count"):
+        odd = _python_values(df, col, _INT, _count_or_error)
+        counts[col] = _read(col, _INT, pl.Int64, {k: v[0] for k, v in odd.items()})
+        counts[f"_{col}_error"] = pl.col(col).replace_strict(
+            {k: v[1] for k, v in odd.items()}, default=None, return_dtype=pl.String
+        )
+    df = df.with_columns(**counts).with_columns(
+        _error=pl.coalesce("_strike_count_error", "_target_count_error")
+    )
+    held = df.with_row_index("_i").filter(pl.col("_error").is_not_null())
+    for i, rid, error in held.select("_i", "row_id", "_error").iter_rows():
+        result.hold_back(TABLE, rid, "strike_count_unreadable", error, read.row(i, named=True),
+                         source=source)  # fmt: skip
+    df = df.filter(pl.col("_error").is_null())
+    dated = _by_value(df, ["date", "_file_day"], _day, {"d": pl.Date, "u": pl.Boolean})
+    country = _by_value(
+        df, ["country"], lambda c: (COUNTRY.get((c or "").strip().lower()),), {"c": pl.String}
+    )
+    page_odd = _python_values(df, "page", _INT, lambda v: int(v) if v else None)
+    float_odd = {c: _python_values(df, c, _DECIMAL, lambda v: float(v) if v else None)
+                 for c in ("lat", "lon")}  # fmt: skip
+
+    return df.select(
+        "strike_count",
+        "target_count",
+        "row_id",
+        pl.lit(source, pl.String).alias("source"),
+        date_stated=dated["d"],
+        date_unreadable=dated["u"],
+        country_stated=country["c"],
+        location_raw="location",
+        target_type="target_type",
+        effect="effect",
+        source_file="source_file",
+        page=_read("page", _INT, pl.Int64, page_odd),
+        latitude=_read("lat", _DECIMAL, pl.Float64, float_odd["lat"]),
+        longitude=_read("lon", _DECIMAL, pl.Float64, float_odd["lon"]),
+    )
 
 
 def parse_strikes_csv(doc: RawDocument) -> ParseResult:
@@ -144,21 +216,10 @@ def parse_strikes_csv(doc: RawDocument) -> ParseResult:
         date_from_previous_page=pl.col("date_on_page").is_null()
         & pl.col("date_on_page").forward_fill().over("source_file").is_not_null(),
     )
-    places = {
-        (loc, cc): _place(loc, cc)
-        for loc, cc in df.select("location_raw", "country_carried").unique().iter_rows()
-    }
-    df = df.with_columns(
-        pl.struct("location_raw", "country_carried")
-        .map_elements(lambda s: places[(s["location_raw"], s["country_carried"])][0],
-                      return_dtype=pl.String).alias("place_key"),
-        pl.struct("location_raw", "country_carried")
-        .map_elements(lambda s: places[(s["location_raw"], s["country_carried"])][1],
-                      return_dtype=pl.String).alias("place_name"),
-        pl.struct("location_raw", "country_carried")
-        .map_elements(lambda s: places[(s["location_raw"], s["country_carried"])][2],
-                      return_dtype=pl.String).alias("country_place"),
-    )  # fmt: skip
+    places = _by_value(df, ["location_raw", "country_carried"], _place,
+                       {"place_key": pl.String, "place_name": pl.String,
+                        "country_place": pl.String})  # fmt: skip
+    df = pl.concat([df, places], how="horizontal")
     df = df.with_columns(
         country=pl.coalesce("country_stated", "country_place", "country_carried"),
         is_daily_total=pl.col("location_raw").is_null()
@@ -245,7 +306,7 @@ def _aliases(df: pl.DataFrame, source: str) -> pl.DataFrame:
         placed.group_by("location_raw", "place_key")
         .agg(
             pl.col("place_name").first().alias("name_en"),
-            pl.col("country").drop_nulls().mode().first().alias("country"),
+            pl.col("country").drop_nulls().mode().sort().first().alias("country"),
             pl.col("latitude").median(),
             pl.col("longitude").median(),
         )

@@ -15,12 +15,13 @@ from ingestion import gazetteer
 from ingestion.ngo.incident_rows import (
     PAIRS,
     IncidentBatch,
+    by_value,
+    count_columns,
+    date_columns,
+    float_column,
     governorate,
-    parse_count,
-    parse_iso_date,
     place_key,
     split_codes,
-    to_float,
 )
 from ingestion.parsing import Finding, ParseResult, RawDocument
 
@@ -53,60 +54,99 @@ def read_table(doc: RawDocument) -> pl.DataFrame:
     return df
 
 
-def incident_row(r: dict, result: ParseResult, source: str, origin: str) -> dict:
-    """One export row (all text) as staged columns; unreadable counts become findings."""
-    code = (r.get("incident_code") or "").strip() or None
-    cc = gazetteer.country_iso(r.get("country"))
-    start, problem = parse_iso_date(r.get("incident_date"))
-    end, _ = parse_iso_date(r.get("date_end"))
-    gov = governorate(r.get("governorate_en"), r.get("province_en"), r.get("region_en"), country=cc)
-    row = {
-        "incident_code": code,
-        "previous_codes": split_codes(r.get("previous_codes")),
-        "airwars_id": r.get("airwars_id"),
-        "airwars_url": r.get("airwars_url"),
-        "date_start": start,
-        "date_end": end if end is not None else start,
-        "date_precision": date_precision(r.get("date_type"), start, end),
-        "local_time": local_time(r.get("local_time")),
-        "published_date": parse_iso_date(r.get("published_date"))[0],
-        "country": cc,
-        "location_en": r.get("location_en"),
-        "location_ar": r.get("location_ar"),
-        "governorate_en": gov,
-        "place_key": place_key(r.get("location_en"), r.get("location_ar"), cc),
-        "latitude": to_float(r.get("latitude")),
-        "longitude": to_float(r.get("longitude")),
-        "geo_precision": r.get("geolocation_precision"),
-        "belligerents_raw": r.get("belligerent"),
-        "strike_type": r.get("strike_type"),
-        "strike_status": r.get("strike_status"),
-        "grading": r.get("grading"),
-        "source_count": parse_count(r.get("source_count"))[0],
-        "_date_problem": problem,
-        "_date_raw": r.get("incident_date"),
-    }
+OPTIONAL = [
+    "country", "date_end", "date_type", "previous_codes", "airwars_id", "airwars_url",
+    "local_time", "published_date", "location_ar", "governorate_en", "province_en",
+    "region_en", "latitude", "longitude", "geolocation_precision", "strike_type",
+    "strike_status", "grading", "source_count", *(f"{p}_{e}" for p in PAIRS for e in ("min", "max")),
+]  # fmt: skip
+
+
+def _stripped_or_none(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def incident_frame(df: pl.DataFrame, result: ParseResult, source: str) -> pl.DataFrame:
+    """Every export row (all text) as staged columns at once; unreadable counts become
+    findings. Formats are read by expressions; gazetteer and belligerent rules, which are
+    Python, run once per distinct value."""
+    S = pl.String
+    df = df.with_columns(pl.lit(None, S).alias(c) for c in OPTIONAL if c not in df.columns)
+    code = by_value(df, ["incident_code"], _stripped_or_none, {"incident_code": S})
+    cc = by_value(df, ["country"], gazetteer.country_iso, {"country": S})
+    df = df.with_columns(_cc=cc["country"])
+    start, problem = date_columns(df, "incident_date")
+    end, _ = date_columns(df, "date_end")
+    published, _ = date_columns(df, "published_date")
+    gov = by_value(
+        df, ["governorate_en", "province_en", "region_en", "_cc"],
+        lambda g, p, r, c: governorate(g, p, r, country=c), {"governorate_en": S},
+    )  # fmt: skip
+    key = by_value(df, ["location_en", "location_ar", "_cc"], place_key, {"place_key": S})
+    out = df.select(
+        incident_code=code["incident_code"],
+        previous_codes=by_value(df, ["previous_codes"], split_codes, {"v": pl.List(S)})[
+            "v"
+        ],  # fmt: skip
+        airwars_id="airwars_id",
+        airwars_url="airwars_url",
+        date_start=start,
+        date_end=pl.coalesce(end, start),
+        date_precision=pl.when(start.is_null())
+        .then(pl.lit("unknown"))
+        .when(
+            (pl.col("date_type") == "date_range").fill_null(False)
+            | (end.is_not_null() & (end != start)).fill_null(False)
+        )
+        .then(pl.lit("range"))
+        .otherwise(pl.lit("day")),  # fmt: skip
+        local_time=by_value(df, ["local_time"], local_time, {"v": S})["v"],
+        published_date=published,
+        country=cc["country"],
+        location_en="location_en",
+        location_ar="location_ar",
+        governorate_en=gov["governorate_en"],
+        place_key=key["place_key"],
+        latitude=float_column(df, "latitude"),
+        longitude=float_column(df, "longitude"),
+        geo_precision="geolocation_precision",
+        belligerents_raw="belligerent",
+        strike_type="strike_type",
+        strike_status="strike_status",
+        grading="grading",
+    )
+    sc_lo, _, sc_err = count_columns(df, "source_count")
+    bad = df.select(sc_err.alias("e")).filter(pl.col("e").is_not_null())
+    if bad.height:
+        raise ValueError(bad["e"][0])  # as the row-by-row reading raised it
+    cols = [f"{p}_{e}" for p in PAIRS for e in ("min", "max")]
+    counts, errs = {}, {}
     for p in PAIRS:
-        for end_ in ("min", "max"):
-            col = f"{p}_{end_}"
-            try:
-                lo, hi = parse_count(r.get(col))
-            except ValueError as e:
+        lo, _, err = count_columns(df, f"{p}_min")
+        _, hi, err_hi = count_columns(df, f"{p}_max")
+        counts[f"{p}_min"], counts[f"{p}_max"] = lo, hi
+        errs[f"{p}_min"], errs[f"{p}_max"] = err, err_hi
+    out = pl.concat([out, df.select(
+        source_count=sc_lo, **counts,
+        _date_problem=problem, _date_raw=pl.col("incident_date"),
+    )], how="horizontal")  # fmt: skip
+    unread = pl.concat([out.select("incident_code"), df.select(**errs)], how="horizontal")
+    unread = unread.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cols))
+    for r in unread.iter_rows(named=True):
+        for c in cols:
+            if r[c] is not None:
                 result.findings.append(
-                    Finding("count_unreadable", "airwars_incident", code or "?", str(e),
-                            "number, range or Unknown", "warning", source=source)
+                    Finding("count_unreadable", "airwars_incident", r["incident_code"] or "?",
+                            r[c], "number, range or Unknown", "warning", source=source)
                 )  # fmt: skip
-                lo = hi = None
-            row[col] = lo if end_ == "min" else hi
-    return row
+    return out
 
 
 def parse_incidents_csv(doc: RawDocument) -> ParseResult:
     """airwars_syria_incidents.csv -> airwars_incidents, place_aliases, findings, quarantine."""
     result = ParseResult()
-    df = read_table(doc)
+    raw = read_table(doc)
     batch = IncidentBatch(doc.source, "csv")
-    for r in df.iter_rows(named=True):
-        batch.add(incident_row(r, result, doc.source, "csv"), r)
+    batch.add_frame(incident_frame(raw, result, doc.source), lambda i: raw.row(i, named=True))
     batch.publish(result)
     return result
