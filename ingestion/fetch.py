@@ -164,17 +164,20 @@ def raw_documents(source: Source, lake: Lake) -> list[RawDocument]:
 def iter_raw_documents(source: Source, lake: Lake):
     """One document's bytes in memory at a time, however many the source holds."""
     for entry in lake.read_json(manifest_key(source.name)):
-        fetched = lake.read_json(raw_meta_key(source.name, entry["sha256"]))
-        yield (
-            RawDocument(
-                sha256=entry["sha256"],
-                source=source.name,
-                family=source.family,
-                location=entry["location"],
-                name=entry["name"],
-                content_type=entry["content_type"],
-                fetched_at=datetime.fromisoformat(fetched["fetched_at"]).astimezone(UTC),
-                data=lake.read_raw(entry["sha256"]),
-                metadata=entry.get("metadata") or {},
-            )
-        )
+        yield raw_document(source, lake, entry)
+
+
+def raw_document(source: Source, lake: Lake, entry: dict) -> RawDocument:
+    """A manifest entry's document, read back from the raw zone by its content address."""
+    fetched = lake.read_json(raw_meta_key(source.name, entry["sha256"]))
+    return RawDocument(
+        sha256=entry["sha256"],
+        source=source.name,
+        family=source.family,
+        location=entry["location"],
+        name=entry["name"],
+        content_type=entry["content_type"],
+        fetched_at=datetime.fromisoformat(fetched["fetched_at"]).astimezone(UTC),
+        data=lake.read_raw(entry["sha256"]),
+        metadata=entry.get("metadata") or {},
+    )

@@ -120,9 +120,12 @@ class ParseResult:
         """All staged frames including findings and quarantine, every one conformed."""
         out = dict(self.tables)
         rows = [f.as_row() | ({"source": f.source or source}) for f in self.findings]
-        out["findings"] = conform("findings", pl.DataFrame(rows, schema=STAGED["findings"]))
+        found = conform("findings", pl.DataFrame(rows, schema=STAGED["findings"]))
         q = [r | {"source": r.get("source") or source} for r in self.quarantine]
-        out["quarantine"] = conform("quarantine", pl.DataFrame(q, schema=STAGED["quarantine"]))
+        held = conform("quarantine", pl.DataFrame(q, schema=STAGED["quarantine"]))
+        # frames of these two come from documents staged earlier (see staging.parse_source)
+        out["findings"] = pl.concat([out["findings"], found]) if "findings" in out else found
+        out["quarantine"] = pl.concat([out["quarantine"], held]) if "quarantine" in out else held
         return out
 
 
