@@ -1,6 +1,7 @@
 """dbt builds the warehouse into the run's private file; GX audits it before anything is published."""
 
 import os
+import shutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,10 +54,35 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             context.log.info("inputs unchanged since the last publication: not rebuilding")
             return
         build = civcas.build_path(context.run_id)
-        if build.exists() and not context.is_subset:
-            build.unlink()  # a fresh file per run: yesterday's stays published meanwhile
-        os.environ.update(settings.dbt_env(build))
-        yield from dbt.cli(["build", "--target", settings.dbt_target], context=context).stream()
+        # dbt writes one fixed path and the file is renamed to the run's own when dbt ends (in
+        # this step, inside the DuckDB pool): dbt's partial parsing is keyed on the profile, so a
+        # path that changed every run made every run parse the whole project again.
+        building = settings.build_dir / "dbt-building.duckdb"
+        for stale in (building, building.with_name(building.name + ".wal")):
+            stale.unlink(missing_ok=True)  # a crashed run's leftovers
+        if build.exists():
+            if context.is_subset:
+                os.replace(build, building)  # a subset adds to the run's file
+            else:
+                build.unlink()  # a fresh file per run: yesterday's stays published meanwhile
+        os.environ.update(settings.dbt_env(building))
+        target = settings.build_dir / "dbt-target"
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        parsed = settings.build_dir / "partial_parse.msgpack"
+        if parsed.exists():
+            shutil.copy(parsed, target / "partial_parse.msgpack")
+        try:
+            yield from dbt.cli(
+                ["build", "--target", settings.dbt_target], context=context, target_path=target
+            ).stream()
+        finally:
+            for suffix in ("", ".wal"):
+                done = building.with_name(building.name + suffix)
+                if done.exists():
+                    os.replace(done, build.with_name(build.name + suffix))
+            if (target / "partial_parse.msgpack").exists():
+                shutil.copy(target / "partial_parse.msgpack", parsed)
 
     return _dbt
 
