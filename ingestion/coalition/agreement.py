@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ingestion.coalition.lines import parse_line
+from ingestion.coalition.lines import counted_elsewhere, parse_line
 
 RECORDED = {"open_incident": "open"}
 NO_VERDICT = "not_yet_assessed"  # recorded where the belligerent stated nothing
@@ -34,7 +34,10 @@ def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
                 "parsed_verdict": p["verdict"],
                 "recorded_verdict": RECORDED.get(rec, rec),
                 # the upper bound, as Airwars' max column ("two, and possibly a third" -> 3)
-                "parsed_deaths": p["civilians_killed_max"] or 0,
+                # as staged: a line whose figures a note counts under another incident has 0
+                "parsed_deaths": 0
+                if counted_elsewhere(r["statement_text"] or "", r.get("incident_code"))
+                else p["civilians_killed_max"] or 0,
                 "recorded_deaths": int(float(r["civilian_deaths_conceded_max"] or 0)),
             }
         )

@@ -116,6 +116,22 @@ def redact_names(text: str) -> str:
     return _PERSON.sub("[name withheld] ", text)
 
 
+# An editor's note beside a line of the curated statements: "[... To avoid triple counting, the
+# official OIR tally is only counted in CS965]". The figures belong to the incident it names.
+_COUNTED_IN = re.compile(
+    r"\[[^\]]*\bcounted\s+(?:only\s+)?(?:in|under)\s+(C[SI]\d+[A-Za-z]?)\b", re.I
+)
+
+
+def counted_elsewhere(text: str, code: str | None) -> str | None:
+    """The incident a note says this line's deaths and injuries are counted under, when that is
+    not the line's own: summed per incident, they would otherwise count two or three times."""
+    m = _COUNTED_IN.search(text)
+    if m and code and m.group(1).upper() != code.strip().upper():
+        return m.group(1).upper()
+    return None
+
+
 def _month(token: str) -> int:
     return _MONTHS[token.strip(".").lower()[:3]]
 

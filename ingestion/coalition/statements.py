@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from ingestion.coalition.lines import MON, parse_line, redact_names
+from ingestion.coalition.lines import MON, counted_elsewhere, parse_line, redact_names
 from ingestion.coalition.reading import report_text
 from ingestion.parsing import Finding, ParseResult, RawDocument
 from ingestion.schemas import STAGED
@@ -139,6 +139,19 @@ def parse_statements_csv(doc: RawDocument) -> ParseResult:
             "recorded_deaths_min": _int(r.get("civilian_deaths_conceded_min")),
             "recorded_deaths_max": _int(r.get("civilian_deaths_conceded_max")),
         }
+        if home := counted_elsewhere(text, code):
+            result.findings.append(
+                Finding(
+                    "coalition_figures_counted_elsewhere",
+                    TABLE,
+                    line_id,
+                    f"{row['civilians_killed']} killed, {row['civilians_injured']} injured",
+                    f"counted under {home}, 0 here",
+                    "warning",
+                    source=doc.source,
+                )
+            )
+            row |= {"civilians_killed": 0, "civilians_killed_max": 0, "civilians_injured": 0}
         _checks(result, row, parsed, doc.source)
         rows.append(row)
     result.add(TABLE, pl.DataFrame(rows, infer_schema_length=None))

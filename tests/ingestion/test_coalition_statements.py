@@ -58,6 +58,33 @@ def test_real_statements_csv():
     # the one line that names the person killed keeps its verdict, not the name
     assert t["statement_text"].str.contains(r"\[name withheld\]").sum() == 1
     assert not t["statement_text"].str.contains(r"\bMr\.? [A-Z]").any()
+    # CS965a and CS965b restate CS965's eight deaths with a note that they count only there
+    by_code = t.filter(t["incident_code"].is_in(["CS965", "CS965a", "CS965b"]))
+    assert by_code.group_by("incident_code").agg(pl.col("civilians_killed").max()).sort(
+        "incident_code"
+    )["civilians_killed"].to_list() == [8, 0, 0]
+    moved = [f for f in result.findings if f.rule == "coalition_figures_counted_elsewhere"]
+    assert [(f.observed, f.expected) for f in moved] == [
+        ("8 killed, 24 injured", "counted under CS965, 0 here")
+    ] * 2
+
+
+def test_note_moving_figures_to_another_incident():
+    head = (
+        "sequence,incident_code,statement_index,statement_date,statement_source_url,statement_text"
+    )
+    text = (
+        '"March 3, 2017, near Mosul, Iraq, via Airwars report. Regrettably, two civilians were '
+        "unintentionally killed. [Counted in the tally once: the deaths are counted under "
+        'CI100 only]."'
+    )
+    rows = [f"1,CI100a,0,2017-05-01,https://example.org/r,{text}",
+            f"2,CI100,0,2017-05-01,https://example.org/r,{text}"]  # fmt: skip
+    result = parse_statements_csv(doc("\n".join([head, *rows]).encode(), "s.csv", "text/csv"))
+    t = result.tables["coalition_incident_verdicts"].sort("incident_code")
+    assert t["incident_code"].to_list() == ["CI100", "CI100a"]
+    assert t["verdict"].to_list() == ["credible", "credible"]  # the verdict stands
+    assert t["civilians_killed"].to_list() == [2, 0]  # the deaths count once, at CI100
 
 
 def test_text_report_split_into_lines():
