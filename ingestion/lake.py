@@ -66,6 +66,10 @@ class Lake(ABC):
     def write_parquet(self, key: str, df: pl.DataFrame) -> None: ...
 
     @abstractmethod
+    def sink_parquet(self, key: str, sources: list[str]) -> int:
+        """Parquet files of one schema written as one, streamed; returns the row count."""
+
+    @abstractmethod
     def uri(self, key: str) -> str:
         """Where DuckDB and Polars find the key."""
 
@@ -181,6 +185,17 @@ class LocalLake(Lake):
         finally:
             tmp.unlink(missing_ok=True)
 
+    def sink_parquet(self, key: str, sources: list[str]) -> int:
+        final = self._path(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._tmp(final)
+        try:
+            rows = _sink(sources, str(tmp), None)
+            os.replace(tmp, final)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return rows
+
     def uri(self, key: str) -> str:
         return str(self._path(key))
 
@@ -237,6 +252,9 @@ class S3Lake(Lake):
         # object becomes visible only when the (multipart) upload completes.
         df.write_parquet(self.uri(key), storage_options=self.storage_options())
 
+    def sink_parquet(self, key: str, sources: list[str]) -> int:
+        return _sink(sources, self.uri(key), self.storage_options())
+
     def uri(self, key: str) -> str:
         return f"{self.root}/{key}"
 
@@ -248,3 +266,9 @@ def open_lake(settings: Settings) -> Lake:
     if settings.is_s3:
         return S3Lake(settings.lake, settings)
     return LocalLake(settings.lake)
+
+
+def _sink(sources: list[str], dest: str, options: dict | None) -> int:
+    # a streaming copy: the rows pass through in batches, never all at once
+    pl.scan_parquet(sources, storage_options=options).sink_parquet(dest, storage_options=options)
+    return pl.scan_parquet(dest, storage_options=options).select(pl.len()).collect().item()
