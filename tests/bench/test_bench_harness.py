@@ -7,7 +7,7 @@ import json
 import polars as pl
 
 from bench.__main__ import growth, ratios, targets, with_needs
-from bench.measure import machine, run_stage, versions
+from bench.measure import Measured, machine, run_stage, versions
 from bench.stages import FLOOR_RE, _ordered_nodes
 from ingestion.schemas import conform
 
@@ -64,7 +64,14 @@ def test_ratios_and_targets_from_measured_stages(tmp_path):
     assert r["pandas_over_ours"] is None
     t = targets(by, 1)
     assert t["dbt_overhead_under_1_5x"]["met"] is None
-    assert t["peak_memory_mb_f1"]["met"] is True
+    assert t["peak_memory_mb_f1"]["met"] is None  # a floor is not ours: no peak of ours yet
+    heavy = Measured("pandas_baseline", 1.0, 1.0, 4096.0, 0)
+    ours = Measured("stage", 1.0, 1.0, 300.0, 0)
+    t = targets({**by, "pandas_baseline": heavy, "stage": ours}, 100)
+    assert t["peak_memory_mb_f100"] | {} == {
+        "value": 300.0, "target": "< 2048", "met": True,
+        "scope": "target applies at factor 100", "stage": "stage",
+    }  # fmt: skip
 
 
 def test_growth_ratios_between_factors():
