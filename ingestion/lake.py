@@ -66,8 +66,8 @@ class Lake(ABC):
     def write_parquet(self, key: str, df: pl.DataFrame) -> None: ...
 
     @abstractmethod
-    def sink_parquet(self, key: str, sources: list[str]) -> int:
-        """Parquet files of one schema written as one, streamed; returns the row count."""
+    def sink_parquet(self, key: str, sources: list[str]) -> None:
+        """Parquet files of one schema written as one, streamed."""
 
     @abstractmethod
     def uri(self, key: str) -> str:
@@ -185,16 +185,15 @@ class LocalLake(Lake):
         finally:
             tmp.unlink(missing_ok=True)
 
-    def sink_parquet(self, key: str, sources: list[str]) -> int:
+    def sink_parquet(self, key: str, sources: list[str]) -> None:
         final = self._path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._tmp(final)
         try:
-            rows = _sink(sources, str(tmp), None)
+            pl.scan_parquet(sources).sink_parquet(tmp)  # in batches, never all rows at once
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
-        return rows
 
     def uri(self, key: str) -> str:
         return str(self._path(key))
@@ -252,8 +251,11 @@ class S3Lake(Lake):
         # object becomes visible only when the (multipart) upload completes.
         df.write_parquet(self.uri(key), storage_options=self.storage_options())
 
-    def sink_parquet(self, key: str, sources: list[str]) -> int:
-        return _sink(sources, self.uri(key), self.storage_options())
+    def sink_parquet(self, key: str, sources: list[str]) -> None:
+        opts = self.storage_options()  # visible only when the multipart upload completes
+        pl.scan_parquet(sources, storage_options=opts).sink_parquet(
+            self.uri(key), storage_options=opts
+        )
 
     def uri(self, key: str) -> str:
         return f"{self.root}/{key}"
@@ -266,9 +268,3 @@ def open_lake(settings: Settings) -> Lake:
     if settings.is_s3:
         return S3Lake(settings.lake, settings)
     return LocalLake(settings.lake)
-
-
-def _sink(sources: list[str], dest: str, options: dict | None) -> int:
-    # a streaming copy: the rows pass through in batches, never all at once
-    pl.scan_parquet(sources, storage_options=options).sink_parquet(dest, storage_options=options)
-    return pl.scan_parquet(dest, storage_options=options).select(pl.len()).collect().item()

@@ -123,10 +123,7 @@ class ParseResult:
         found = conform("findings", pl.DataFrame(rows, schema=STAGED["findings"]))
         q = [r | {"source": r.get("source") or source} for r in self.quarantine]
         held = conform("quarantine", pl.DataFrame(q, schema=STAGED["quarantine"]))
-        # frames of these two come from documents staged earlier (see staging.parse_source)
-        out["findings"] = pl.concat([out["findings"], found]) if "findings" in out else found
-        out["quarantine"] = pl.concat([out["quarantine"], held]) if "quarantine" in out else held
-        return out
+        return out | {"findings": found, "quarantine": held}
 
 
 Parser = Callable[[RawDocument], ParseResult]

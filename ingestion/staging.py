@@ -44,14 +44,16 @@ def _doc_prefix(source: Source) -> str:
     return f"staged/_docs/{source.name}/"
 
 
-def parse_source(source: Source, lake: Lake) -> tuple[dict[str, list[str]], StageSummary]:
+def parse_source(
+    source: Source, lake: Lake
+) -> tuple[dict[str, list[tuple[str, int]]], StageSummary]:
     """Parse each document once per code version, into its own files under staged/_docs/;
-    returns those files per table. A document already parsed by this code is not parsed
+    returns those files, with their row counts, per table. A document already parsed by this code is not parsed
     again, so a day's few new releases cost what they hold, not the whole source (the 1% delta
     of issue 7), and only one document's rows are ever held in memory."""
     manifest = lake.read_json(manifest_key(source.name))
     summary = StageSummary(source.name, len(manifest))
-    parts: dict[str, list[str]] = {}
+    parts: dict[str, list[tuple[str, int]]] = {}  # table -> (file, rows) per document
     if not source.is_parsed:
         summary.status = "not_yet_parsed"
         return parts, summary
@@ -69,10 +71,10 @@ def parse_source(source: Source, lake: Lake) -> tuple[dict[str, list[str]], Stag
             frames = {t: df for t, df in one.finalize(source.name).items() if df.height}
             for table, df in frames.items():
                 lake.write_parquet(f"{base}/{table}.parquet", df)
-            tables = sorted(frames)
+            tables = {t: frames[t].height for t in sorted(frames)}
             lake.write_json(f"{base}/index.json", {"tables": tables, "failed": failed})
-        for table in tables:
-            parts.setdefault(table, []).append(f"{base}/{table}.parquet")
+        for table, rows in tables.items():
+            parts.setdefault(table, []).append((f"{base}/{table}.parquet", rows))
         summary.failed_documents.extend(failed)
     _forget_other_documents(source, lake, version, {e["sha256"] for e in manifest})
     return parts, summary
@@ -162,7 +164,8 @@ def stage_source(source: Source, lake: Lake, force: bool = False) -> StageSummar
         if parts.get(table):
             # streamed from the documents' files: a source of millions of rows never sits
             # whole in memory (issue 7's factor 100 staged 2.5 GB when it did)
-            summary.rows[table] = lake.sink_parquet(key, [lake.uri(k) for k in parts[table]])
+            lake.sink_parquet(key, [lake.uri(k) for k, _ in parts[table]])
+            summary.rows[table] = sum(rows for _, rows in parts[table])
         elif table in {"findings", "quarantine"}:
             lake.write_parquet(key, empty(table))  # checked: nothing found is a result too
             summary.rows[table] = 0

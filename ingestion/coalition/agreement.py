@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ingestion.coalition.lines import counted_elsewhere, parse_line
+from ingestion.coalition.lines import parse_line
 
 RECORDED = {"open_incident": "open"}
 NO_VERDICT = "not_yet_assessed"  # recorded where the belligerent stated nothing
@@ -25,7 +25,7 @@ def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
     """One row per line: parsed and recorded verdict and conceded deaths, and whether they agree."""
     rows = []
     for r in statements.iter_rows(named=True):
-        p = parse_line(r["statement_text"] or "")
+        p = parse_line(r["statement_text"] or "", r.get("incident_code"))
         rec = r["belligerent_assessment"]
         rows.append(
             {
@@ -34,10 +34,7 @@ def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
                 "parsed_verdict": p["verdict"],
                 "recorded_verdict": RECORDED.get(rec, rec),
                 # the upper bound, as Airwars' max column ("two, and possibly a third" -> 3)
-                # as staged: a line whose figures a note counts under another incident has 0
-                "parsed_deaths": 0
-                if counted_elsewhere(r["statement_text"] or "", r.get("incident_code"))
-                else p["civilians_killed_max"] or 0,
+                "parsed_deaths": p["civilians_killed_max"] or 0,
                 "recorded_deaths": int(float(r["civilian_deaths_conceded_max"] or 0)),
             }
         )

@@ -123,7 +123,7 @@ _COUNTED_IN = re.compile(
 )
 
 
-def counted_elsewhere(text: str, code: str | None) -> str | None:
+def _counted_elsewhere(text: str, code: str | None) -> str | None:
     """The incident a note says this line's deaths and injuries are counted under, when that is
     not the line's own: summed per incident, they would otherwise count two or three times."""
     m = _COUNTED_IN.search(text)
@@ -335,8 +335,9 @@ def parse_report_ref(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def parse_line(text: str) -> dict:
-    """Every field one incident line gives; absent parts are None."""
+def parse_line(text: str, incident_code: str | None = None) -> dict:
+    """Every field one incident line gives; absent parts are None. `incident_code` is the code
+    a curated row files the line under, when the line itself does not say it."""
     flat = re.sub(r"\s+", " ", text or "").strip().strip('"')
     start, end, precision, date_end = parse_incident_date(flat)
     place = country = None
@@ -360,6 +361,11 @@ def parse_line(text: str) -> dict:
     elif verdict in {"non_credible", "duplicate"}:
         killed = killed_max = injured = 0
     report_number, code = parse_report_ref(flat)
+    moved = None
+    counted_under = _counted_elsewhere(flat, incident_code or code)
+    if counted_under and killed is not None:
+        moved = f"{killed} killed, {injured} injured"
+        killed = killed_max = injured = 0
     grid, lat, lon, grid_problem = parse_grid(flat, country)
     return {
         "incident_date_start": start,
@@ -373,6 +379,8 @@ def parse_line(text: str) -> dict:
         "civilians_killed": killed,  # the firm count: the lower bound
         "civilians_killed_max": killed_max,
         "civilians_injured": injured,
+        "counted_under": counted_under,  # the incident a note files this line's figures under
+        "moved_figures": moved,  # what the line conceded before they were moved there
         "report_number": report_number,
         "incident_code": code,
         "mgrs": grid,

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from ingestion.coalition.lines import MON, counted_elsewhere, parse_line, redact_names
+from ingestion.coalition.lines import MON, parse_line, redact_names
 from ingestion.coalition.reading import report_text
 from ingestion.parsing import Finding, ParseResult, RawDocument
 from ingestion.schemas import STAGED
@@ -85,6 +85,12 @@ def _checks(result: ParseResult, row: dict, parsed: dict, source: str) -> None:
             f"{parsed['mgrs']}: {parsed['grid_problem']}",
             "an MGRS grid in Iraq or Syria",
         )
+    if parsed["counted_under"]:
+        warn(
+            "coalition_figures_counted_elsewhere",
+            parsed["moved_figures"],
+            f"counted under {parsed['counted_under']}, 0 here",
+        )
     if row["verdict"] is None:
         warn("coalition_verdict_unread", "no verdict phrase in the line", "a verdict sentence")
     start, country = row["incident_date_start"], row["country"]
@@ -119,7 +125,7 @@ def parse_statements_csv(doc: RawDocument) -> ParseResult:
                 source=doc.source,
             )
             continue
-        parsed = parse_line(text)
+        parsed = parse_line(text, r.get("incident_code"))
         report_date = _iso(r.get("statement_date")) or _iso(r.get("statement_date_raw"))
         row = _row(
             parsed,
@@ -139,19 +145,6 @@ def parse_statements_csv(doc: RawDocument) -> ParseResult:
             "recorded_deaths_min": _int(r.get("civilian_deaths_conceded_min")),
             "recorded_deaths_max": _int(r.get("civilian_deaths_conceded_max")),
         }
-        if home := counted_elsewhere(text, code):
-            result.findings.append(
-                Finding(
-                    "coalition_figures_counted_elsewhere",
-                    TABLE,
-                    line_id,
-                    f"{row['civilians_killed']} killed, {row['civilians_injured']} injured",
-                    f"counted under {home}, 0 here",
-                    "warning",
-                    source=doc.source,
-                )
-            )
-            row |= {"civilians_killed": 0, "civilians_killed_max": 0, "civilians_injured": 0}
         _checks(result, row, parsed, doc.source)
         rows.append(row)
     result.add(TABLE, pl.DataFrame(rows, infer_schema_length=None))
