@@ -443,3 +443,22 @@ def test_airwars_texts_quality():
     a = airwars_score(SHARED)
     assert a["ar"]["rate"] >= 0.40
     assert a["en"]["rate"] >= 0.45
+    for lang in ("ar", "en"):
+        # No extractor can score a text none of whose numbers meet the bounds: the 0.75
+        # asked for is above what these texts hold (issue 5's note).
+        assert a[lang]["rate"] <= a[lang]["ceiling"] < 0.75
+
+
+def test_figure_meets_reads_every_number_whatever_it_counts():
+    from ingestion.claims.evaluate import figure_meets
+
+    assert figure_meets("قتل ثلاثة مدنيين في غارة جوية", "ar", 2, 4)
+    assert figure_meets("Two children died when the roof fell.", "en", 2, 2)
+    assert figure_meets("A child was killed in the strike.", "en", 1, 3)  # a singular noun
+    assert figure_meets(
+        "The school had 12 classrooms.", "en", 10, 15
+    )  # counts rooms: still a number
+    assert figure_meets("قتل ٧ مدنيين", "ar", 7, 7)  # Arabic-Indic digits
+    assert not figure_meets("Please sign in to continue.", "en", 1, 3)
+    assert not figure_meets("قصف الطيران الحي السكني", "ar", 1, 3)
+    assert not figure_meets("Nine people were killed.", "en", 12, 20)
