@@ -9,6 +9,11 @@ Recorded values map onto ours: `open_incident` is our `open`; `not_yet_assessed`
 belligerent has stated no assessment, which is what a line without a verdict sentence says (our
 None), so the two agree. Deaths are compared as upper bounds (Airwars' max column; our
 `civilians_killed_max`, which differs from the firm count only on "and possibly a third").
+
+Airwars' status column is not always updated when a later report states the verdict, and on
+some rows its own reason or death columns already say credible or non-credible while the
+status still reads open. `recorded_verdict_columns` reads the row's columns together (a stated
+reason, or conceded deaths, over a status of open or not yet assessed); both figures are kept.
 """
 
 from __future__ import annotations
@@ -19,6 +24,24 @@ from ingestion.coalition.lines import parse_line
 
 RECORDED = {"open_incident": "open"}
 NO_VERDICT = "not_yet_assessed"  # recorded where the belligerent stated nothing
+PENDING = {"open", NO_VERDICT}
+
+
+def _reasons(value) -> bool:
+    """Airwars' reason cells hold codes, some PHP-serialised; an empty array is no reason."""
+    v = (value or "").strip()
+    return bool(v) and v not in ("a:0:{}", "[]")
+
+
+def recorded_from_columns(status: str | None, row: dict) -> str | None:
+    """The verdict Airwars' row says once its reason and death columns are read with its status."""
+    if status not in PENDING:
+        return status
+    if _reasons(row.get("reasons_non_credible")):
+        return "non_credible"
+    if _reasons(row.get("reasons_credible")) or float(row.get("civilian_deaths_conceded_max") or 0):
+        return "credible"
+    return status
 
 
 def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
@@ -26,13 +49,14 @@ def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for r in statements.iter_rows(named=True):
         p = parse_line(r["statement_text"] or "", r.get("incident_code"))
-        rec = r["belligerent_assessment"]
+        rec = RECORDED.get(r["belligerent_assessment"], r["belligerent_assessment"])
         rows.append(
             {
                 "sequence": int(r["sequence"]),
                 "statement_index": int(r["statement_index"]),
                 "parsed_verdict": p["verdict"],
-                "recorded_verdict": RECORDED.get(rec, rec),
+                "recorded_verdict": rec,
+                "recorded_verdict_columns": recorded_from_columns(rec, r),
                 # the upper bound, as Airwars' max column ("two, and possibly a third" -> 3)
                 "parsed_deaths": p["civilians_killed_max"] or 0,
                 "recorded_deaths": int(float(r["civilian_deaths_conceded_max"] or 0)),
@@ -41,16 +65,24 @@ def agreement_table(statements: pl.DataFrame) -> pl.DataFrame:
     df = pl.DataFrame(rows)
     by_seq = pl.col("sequence")
     several = pl.len().over(by_seq) > 1
-    same = pl.col("parsed_verdict").fill_null(NO_VERDICT) == pl.col("recorded_verdict")
+    parsed = pl.col("parsed_verdict")
+
+    def verdict_agrees(recorded_verdict: str) -> pl.Expr:
+        same = parsed.fill_null(NO_VERDICT) == pl.col(recorded_verdict)
+        # another line rescues this one only by a verdict it states, not by stating none
+        return same | ((same & parsed.is_not_null()).any().over(by_seq) & several)
+
     deaths, recorded = pl.col("parsed_deaths"), pl.col("recorded_deaths")
     return df.with_columns(
-        # another line rescues this one only by a verdict it states, not by stating none
-        verdict_agrees=same
-        | ((same & pl.col("parsed_verdict").is_not_null()).any().over(by_seq) & several),
+        verdict_agrees=verdict_agrees("recorded_verdict"),
+        verdict_agrees_columns=verdict_agrees("recorded_verdict_columns"),
         deaths_agree=(deaths == recorded)
         | (deaths.sum().over(by_seq) == recorded)
         | ((deaths.max().over(by_seq) == recorded) & several),
-    ).with_columns(agrees=pl.col("verdict_agrees") & pl.col("deaths_agree"))
+    ).with_columns(
+        agrees=pl.col("verdict_agrees") & pl.col("deaths_agree"),
+        agrees_columns=pl.col("verdict_agrees_columns") & pl.col("deaths_agree"),
+    )
 
 
 def disagreements(table: pl.DataFrame) -> pl.DataFrame:

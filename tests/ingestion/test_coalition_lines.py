@@ -165,6 +165,10 @@ def test_agreement_with_recorded_reading(agreement):
     assert agreement["deaths_agree"].sum() >= 1864  # 99.57%
     share = agreement["agrees"].mean()
     assert share >= 0.9465  # 1,772 of 1,872
+    # Airwars' status read with its own reason and death columns: 1,806 (96.47%); reading
+    # them never turns an agreeing line into a disagreeing one.
+    assert agreement["agrees_columns"].sum() >= 1806
+    assert agreement.filter(pl.col("agrees") & ~pl.col("agrees_columns")).is_empty()
     listed = pl.read_csv(FIXTURE)
     parser_fault = listed.filter(~pl.col("reason").str.starts_with("recorded:"))
     lines_parser_fault = parser_fault.select("sequence", "statement_index").unique().height
@@ -201,3 +205,18 @@ def test_recorded_mapping_no_verdict_and_later_lines(agreement):
     assert not line(630, 1)["verdict_agrees"]  # states credible; recorded not_yet_assessed
     assert line(6972, 0)["deaths_agree"]  # three, corrected to four by line 1; recorded four
     assert not line(6415, 0)["deaths_agree"]  # one killed, corrected to injured: listed
+
+
+def test_recorded_verdict_read_from_all_columns():
+    from ingestion.coalition.agreement import recorded_from_columns
+
+    serialised = 'a:1:{i:0;s:20:"no_coalition_strikes";}'
+    assert recorded_from_columns("open", {"reasons_non_credible": serialised}) == "non_credible"
+    assert recorded_from_columns("not_yet_assessed", {"reasons_credible": "no_reason_given"}) == (
+        "credible"
+    )
+    assert recorded_from_columns("open", {"civilian_deaths_conceded_max": "2"}) == "credible"
+    assert recorded_from_columns("open", {"reasons_non_credible": "a:0:{}"}) == "open"
+    assert recorded_from_columns("not_yet_assessed", {}) == "not_yet_assessed"
+    # a stated status stands whatever the other columns hold
+    assert recorded_from_columns("credible", {"reasons_non_credible": "other"}) == "credible"
