@@ -22,6 +22,13 @@ os.environ.setdefault("TQDM_DISABLE", "1")  # GX progress bars flood run logs
 MAX_IDS = 25
 
 
+def gx_expectations():
+    """The expectation classes, imported only when a suite runs (GX costs seconds to import)."""
+    import great_expectations as gx
+
+    return gx.expectations
+
+
 @dataclass
 class ExpectationOutcome:
     expectation: str

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from expectations.runner import SuiteOutcome, validate
+from expectations.runner import SuiteOutcome, gx_expectations, validate
 from ingestion.schemas import STAGED
 
 EARLIEST = date(2011, 1, 1)
@@ -16,16 +16,10 @@ NOT_COUNTS = {"page", "week", "year"}
 META_TABLES = {"findings", "quarantine"}
 
 
-def _gx():
-    import great_expectations as gx
-
-    return gx.expectations
-
-
 def raw_suite(source: str, manifest: list[dict]) -> SuiteOutcome:
     import pandas as pd
 
-    e = _gx()
+    e = gx_expectations()
     frame = pd.DataFrame(manifest or [], columns=["sha256", "name", "bytes"])
     exps = [
         (e.ExpectTableRowCountToBeBetween(min_value=1), "error", "at least one document"),
@@ -44,7 +38,7 @@ def raw_suite(source: str, manifest: list[dict]) -> SuiteOutcome:
 def source_rows_suite(source: str, rows: dict[str, int]) -> SuiteOutcome:
     import pandas as pd
 
-    e = _gx()
+    e = gx_expectations()
     data = [{"table": t, "rows": n} for t, n in rows.items() if t not in META_TABLES]
     frame = pd.DataFrame(data or [{"table": "(none)", "rows": 0}])
     exps = [
@@ -62,7 +56,7 @@ def source_rows_suite(source: str, rows: dict[str, int]) -> SuiteOutcome:
 def staged_table_expectations(table: str, today: date | None = None) -> list[tuple]:
     import pandas as pd
 
-    e = _gx()
+    e = gx_expectations()
     today = today or date.today()
     schema = STAGED[table]
     exps = []
@@ -185,7 +179,7 @@ def coalition_identities_suite(monthly: pl.DataFrame) -> SuiteOutcome:
     that is published and flagged, never a reason to hold the report back."""
     from ingestion.coalition.identities import IDENTITIES, identity_frame
 
-    e = _gx()
+    e = gx_expectations()
     frame = identity_frame(monthly)
     exps, cols = [], ["report_id"]
     for rule, field, _expr, kind in IDENTITIES:

@@ -5,19 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from expectations.contract import CONTRACT
-from expectations.runner import SuiteOutcome, validate
-
-
-def _gx():
-    import great_expectations as gx
-
-    return gx.expectations
+from expectations.runner import SuiteOutcome, gx_expectations, validate
 
 
 def contract_suite(con) -> SuiteOutcome:
     import pandas as pd
 
-    e = _gx()
+    e = gx_expectations()
     have = set(
         con.execute(
             "select table_name || '.' || column_name from information_schema.columns "
@@ -51,7 +45,7 @@ def contract_suite(con) -> SuiteOutcome:
 
 def gap_totals_suite(con) -> SuiteOutcome:
     """The mart's monthly sums equal the facts' sums for the same filter."""
-    e = _gx()
+    e = gx_expectations()
     frame = con.execute("""
         with pairs as (  -- an incident counts once for each belligerent among its own
             select distinct i.incident_key, i.country, b.code as belligerent_code,
@@ -99,7 +93,7 @@ def gap_totals_suite(con) -> SuiteOutcome:
 
 def admissions_suite(con) -> SuiteOutcome:
     """The mart's running totals equal the reports'; broken identities are warnings."""
-    e = _gx()
+    e = gx_expectations()
     frame = con.execute("""
         select coalesce(strftime(a.report_date, '%Y-%m-%d'), 'undated') || ' ' ||
                  coalesce(strftime(a.month_covered, '%Y-%m'), '?') as key,
@@ -165,7 +159,7 @@ def fact_dates_suite(con, today: date | None = None) -> SuiteOutcome:
     another period (a 2008 toll quoted in a 2017 article) is a warning."""
     import pandas as pd
 
-    e = _gx()
+    e = gx_expectations()
     today = today or date.today()
     parts = []
     for t, (a, b, extracted) in FACT_DATES.items():

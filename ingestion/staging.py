@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.fetch import raw_document
+from ingestion.fingerprints import tree_hash
 from ingestion.lake import Lake, manifest_key
 from ingestion.parsing import Finding, ParseResult
 from ingestion.registry import Registry, Source
@@ -126,13 +127,7 @@ def _forget_other_documents(source: Source, lake: Lake, version: str, shas: set[
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A parser change must reparse everything; a rerun with no change must reparse nothing."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.suffix in {".py", ".yaml", ".yml"} and "sample" not in p.parts:
-            h.update(str(p.relative_to(root)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
+    return tree_hash(Path(__file__).resolve().parent, {".py", ".yaml", ".yml"}, skip={"sample"})
 
 
 def _fingerprint(source: Source, lake: Lake) -> str:

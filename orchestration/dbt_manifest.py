@@ -11,6 +11,7 @@ from ingestion.settings import PROJECT_ROOT
 
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 MANIFEST = DBT_DIR / "target" / "manifest.json"
+DBT_BUILD_DIRS = {"target", "logs", "dbt_packages"}  # what dbt writes, not what it reads
 
 
 def dbt_executable() -> str:
@@ -21,7 +22,8 @@ def prepare_manifest(force: bool = False) -> Path:
     sources = [
         p
         for p in DBT_DIR.rglob("*")
-        if p.suffix in {".sql", ".yml", ".yaml"} and "target" not in p.parts
+        if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
+        and not DBT_BUILD_DIRS & set(p.relative_to(DBT_DIR).parts)
     ]
     if MANIFEST.exists() and not force:
         newest = max((p.stat().st_mtime for p in sources), default=0)

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
+from pathlib import Path
 
+from ingestion.fingerprints import tree_hash
 from ingestion.lake import Lake
 from ingestion.registry import load_registry
 from ingestion.settings import Settings
 from ingestion.staging import inputs_fingerprint
-from orchestration.dbt_manifest import DBT_DIR
+from orchestration.dbt_manifest import DBT_BUILD_DIRS, DBT_DIR
+from orchestration.defs.validation import suites_version
+
+ORCHESTRATION = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=1)
 def dbt_project_hash() -> str:
-    h = hashlib.sha256()
-    for p in sorted(DBT_DIR.rglob("*")):
-        if (
-            p.is_file()
-            and p.suffix in {".sql", ".yml", ".yaml", ".csv"}
-            and not {"target", "logs", "dbt_packages"} & set(p.parts)
-        ):
-            h.update(str(p.relative_to(DBT_DIR)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
+    return tree_hash(DBT_DIR, {".sql", ".yml", ".yaml", ".csv"}, skip=DBT_BUILD_DIRS)
+
+
+@lru_cache(maxsize=1)
+def orchestration_hash() -> str:
+    """Checks, publication and asset code: a change there must rebuild, not reuse, the warehouse."""
+    return tree_hash(ORCHESTRATION, {".py", ".yaml", ".yml"})
 
 
 def current_inputs(settings: Settings, lake: Lake) -> str:
     registry = load_registry(settings)
-    return inputs_fingerprint(registry, lake, extra=f"{registry.path}|{dbt_project_hash()}")
+    extra = "|".join(
+        [str(registry.path), dbt_project_hash(), suites_version(), orchestration_hash()]
+    )
+    return inputs_fingerprint(registry, lake, extra=extra)

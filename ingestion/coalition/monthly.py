@@ -3,7 +3,6 @@ from the curated CSVs that compile copies of those releases."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from calendar import monthrange
@@ -16,6 +15,7 @@ from ingestion.coalition.lines import MON, _month, parse_incident_date
 from ingestion.coalition.numbers import NUMBER, to_int
 from ingestion.coalition.reading import is_pdf, report_text
 from ingestion.coalition.statements import first_incident_line
+from ingestion.fingerprints import row_id
 from ingestion.parsing import ParseResult, RawDocument
 
 TABLE = "coalition_monthly_reports"
@@ -66,12 +66,6 @@ _MONTH_COVERED = [
 _RELEASE_DATE = re.compile(
     rf"Release\s+(?:No\.?|Number)\s*(?P<num>20\d{{6}})|(?P<md>{MON}\s*[0-3]?\d,?\s*20[12]\d)"
 )
-
-
-def _sha(*parts: object) -> str:
-    return hashlib.sha1(
-        "\x1f".join("" if p is None else str(p) for p in parts).encode()
-    ).hexdigest()
 
 
 def _month_end(y: int, m: int) -> date:
@@ -169,7 +163,7 @@ def parse_report_flow(doc: RawDocument) -> ParseResult:
     report_date = _report_date(doc, text)
     url = (doc.metadata or {}).get("url") or doc.location
     row = figures | {
-        "report_id": _sha(doc.sha256 or url)[:16],
+        "report_id": row_id(doc.sha256 or url)[:16],
         "source": doc.source,
         "origin": "report_text",
         "is_coalition_release": True,
@@ -234,7 +228,7 @@ def parse_monthly_csv(doc: RawDocument) -> ParseResult:
     df = _read_csv(doc, ("month_covered", "source_url", *COUNTS))
     result, rows = ParseResult(), []
     for i, r in enumerate(df.iter_rows(named=True)):
-        rid = _sha(r.get("source_url"), r.get("month_covered"), r.get("report_date"), i)[:16]
+        rid = row_id(r.get("source_url"), r.get("month_covered"), r.get("report_date"), i)[:16]
         try:
             row = {k: _count(r.get(k)) for k in COUNTS} | {
                 "report_date": _date_cell(r.get("report_date")),

@@ -4,7 +4,6 @@ what the coalition wrote, not what a third party recorded beside it."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from datetime import date
@@ -13,6 +12,7 @@ import polars as pl
 
 from ingestion.coalition.lines import MON, parse_line, redact_names
 from ingestion.coalition.reading import report_text
+from ingestion.fingerprints import row_id
 from ingestion.parsing import Finding, ParseResult, RawDocument
 from ingestion.schemas import STAGED
 
@@ -21,12 +21,6 @@ REQUIRED = ("statement_text", "statement_source_url", "statement_date")
 RECORDED = {"open_incident": "open"}  # Airwars' vocabulary -> ours
 CODE_COUNTRY = {"CS": "SY", "CI": "IQ"}
 FIRST_STRIKE = {"IQ": date(2014, 8, 8), "SY": date(2014, 9, 23)}
-
-
-def _sha(*parts: object) -> str:
-    return hashlib.sha1(
-        "\x1f".join("" if p is None else str(p) for p in parts).encode()
-    ).hexdigest()
 
 
 def _int(value: str | None) -> int | None:
@@ -114,7 +108,7 @@ def parse_statements_csv(doc: RawDocument) -> ParseResult:
     for i, r in enumerate(raw.iter_rows(named=True)):
         text = (r.get("statement_text") or "").strip()
         url = r.get("statement_source_url")
-        line_id = _sha(url, text, r.get("sequence", i), r.get("statement_index"))[:16]
+        line_id = row_id(url, text, r.get("sequence", i), r.get("statement_index"))[:16]
         if not text:
             result.hold_back(
                 TABLE,
@@ -251,7 +245,7 @@ def parse_report(doc: RawDocument) -> ParseResult:
         parsed = parse_line(line)
         row = _row(
             parsed,
-            line_id=_sha(url, line)[:16],
+            line_id=row_id(url, line)[:16],
             source=doc.source,
             text=line,
             report_date=report_date,

@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 
 from expectations.runner import SuiteOutcome
+from ingestion.fingerprints import tree_hash
 from ingestion.lake import Lake
 from ingestion.schemas import STAGED, conform
 
@@ -23,10 +24,7 @@ def _safe(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def suites_version() -> str:
-    h = hashlib.sha256()
-    for p in sorted(EXPECTATIONS.glob("*.py")):
-        h.update(p.name.encode() + p.read_bytes())
-    return h.hexdigest()
+    return tree_hash(EXPECTATIONS, {".py"})
 
 
 def validated(
@@ -69,6 +67,7 @@ def check_result(
     asset_key: dg.AssetKey | None = None,
     check_name: str | None = None,
     reused: bool = False,
+    extra: dict | None = None,
 ) -> dg.AssetCheckResult:
     """From inside an asset, name the check; from an @asset_check, Dagster knows it."""
     s = outcome.summary()
@@ -79,7 +78,7 @@ def check_result(
         "errors": s["errors"],
         "warnings": s["warnings"],
         "reused_unchanged_inputs": reused,
-    }
+    } | (extra or {})
     if failed:
         md["failed_expectations"] = dg.MetadataValue.md(
             "| expectation | column | severity | unexpected | observed | expected | ids |\n"
