@@ -36,6 +36,22 @@ def unchanged_since_publication(settings: Settings, inputs: str) -> bool:
     return publication_record(settings).get("inputs") == inputs
 
 
+def _drop_lake_views(settings: Settings, path: Path) -> None:
+    """The staging models are views over the lake's staged Parquet: in the published file they
+    would show whatever lies there now, unaudited (and quarantined rows as they came), and need
+    the lake's keys to open. Readers get the audited tables only."""
+    con = settings.duckdb_connect(path)
+    try:
+        views = con.execute(
+            "select view_name from duckdb_views() where not internal and schema_name = 'main'"
+        ).fetchall()
+        for (name,) in views:
+            con.execute(f'drop view "{name}"')
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
 def publish(build: Path, settings: Settings, lake: Lake, inputs: str | None = None) -> Publication:
     """Readers holding the old file keep reading it (its inode lives on); new readers get the new."""
     if not build.exists():
@@ -51,6 +67,7 @@ def publish(build: Path, settings: Settings, lake: Lake, inputs: str | None = No
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.publishing")
     shutil.copyfile(build, staging)
+    _drop_lake_views(settings, staging)
     os.replace(staging, target)
     exports = []
     for name, df in marts.items():

@@ -51,6 +51,9 @@ def test_first_run_publishes_every_contract_table(env, state):
                          where month_covered = date '2019-04-01'""").fetchall()
     assert (1302, 34502) in row
     state["tables"] = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT}
+    # only audited tables are published: no staging views over the lake's current files
+    views = "select count(*) from duckdb_views() where not internal"
+    assert con.execute(views).fetchone()[0] == 0
     con.close()
     lake = LocalLake(env.lake)
     for mart in MARTS:
