@@ -40,6 +40,16 @@ class RawDocument:
             return str(best)
 
 
+def withhold_names(value):
+    """A string with any person's name withheld (other values as they are): rows held back and
+    error messages quote the cells they fail on, and a cell of free text can name the dead."""
+    if not isinstance(value, str) or len(value.split()) < 2:
+        return value
+    from ingestion.redact import redact_names
+
+    return redact_names(value, None)
+
+
 @dataclass
 class Finding:
     rule: str
@@ -98,15 +108,20 @@ class ParseResult:
         record: dict,
         source: str | None = None,
     ) -> None:
-        """Keep an error-level row out of the facts, without losing it."""
+        """Keep an error-level row out of the facts, without losing it: every field stays, but
+        free text is kept without the names it may hold (quarantine is published)."""
         self.quarantine.append(
             {
                 "table_name": table,
                 "source": source,
                 "entity_id": entity_id,
                 "rule": rule,
-                "reason": reason,
-                "record": json.dumps(record, default=str, ensure_ascii=False),
+                "reason": withhold_names(reason),
+                "record": json.dumps(
+                    {k: withhold_names(v) for k, v in record.items()},
+                    default=str,
+                    ensure_ascii=False,
+                ),
             }
         )
 

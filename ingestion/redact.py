@@ -58,6 +58,7 @@ class _Rules:
     ar_not_name_prefixes: tuple[str, ...]
     ar_list_cues: frozenset[str]
     ar_verb_cues: frozenset[str]
+    ar_adjective_cues: frozenset[str]
 
 
 def _fold(word: str) -> str:
@@ -76,13 +77,19 @@ def _rules() -> _Rules:
     cues = {}
     for lang, items in d["cues"].items():
         exact = [c for c in items if any(ch.isupper() for ch in c)]
-        folded = [c for c in items if c not in exact]
+        # only an abbreviation takes a full stop ("Mr."); after a word it ends the sentence
+        # ("... killed a civilian. Based on ..." is no name)
+        abbrev = [c for c in exact if c.isalpha() and len(c) <= 3]
+        exact = [c for c in exact if c not in abbrev]
+        folded = [c for c in items if c not in exact and c not in abbrev]
         parts = []
         if folded:
             parts.append(f"(?i:{_phrases(folded)})")
         if exact:
             parts.append(_phrases(exact))
-        cues[lang] = re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})\.?(?![\w-])[\s:,]*")
+        if abbrev:
+            parts.append(rf"(?:{_phrases(abbrev)})\.?")
+        cues[lang] = re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])[\s:,\"“«']*")
     return _Rules(
         token=d["token"],
         organisations=frozenset(o.lower() for o in orgs),
@@ -101,6 +108,7 @@ def _rules() -> _Rules:
         ar_not_name_prefixes=tuple(_fold(w) for w in ar["not_name_prefixes"]),
         ar_list_cues=frozenset(_fold(w) for w in ar["list_cues"]),
         ar_verb_cues=frozenset(_fold(w) for w in ar["verb_cues"]),
+        ar_adjective_cues=frozenset(_fold(w) for w in ar["adjective_cues"]),
     )
 
 
@@ -196,7 +204,21 @@ def _latin_run(text: str, pos: int, r: _Rules) -> tuple[int, int] | None:
     return start, end
 
 
+# A nickname in brackets right after a name is part of it: "Mr. A Example (Abu B)".
+_ALIAS = re.compile(r"\s*\((?:\s*[A-Z][\w'’-]*){1,4}\s*\)")
+
+
+def _with_alias(text: str, run: tuple[int, int]) -> tuple[int, int]:
+    m = _ALIAS.match(text, run[1])
+    return (run[0], m.end()) if m else run
+
+
 def _latin_spans(text: str, language: str | None, r: _Rules) -> list[tuple[int, int]]:
+    spans = _latin_runs(text, language, r)
+    return [_with_alias(text, run) for run in spans]
+
+
+def _latin_runs(text: str, language: str | None, r: _Rules) -> list[tuple[int, int]]:
     spans = []
     cue = r.latin_cues.get(language or "en", r.latin_cues["en"])
     for m in cue.finditer(text):
@@ -318,12 +340,15 @@ def _ar_spans(norm: str, r: _Rules) -> list[tuple[int, int]]:
     for i, m in enumerate(words):
         w, bare = m.w, _bare(m.w)
         cue = {w, bare} & all_cues
+        if cue and bare in r.ar_adjective_cues and i > 0 and joined(i - 1, i):
+            if _bare(words[i - 1].w).startswith("ال"):
+                cue = set()  # a definite noun before it: an adjective ("الدفاع المدني")
         if cue and not place_before(i):  # "حي الشيخ ..."
             k = i + 1
             gap = norm[m.e : words[k].s] if k < len(words) else ""
             if bare in r.ar_list_cues and ":" not in gap:  # "الشهداء: <names>" only
                 continue
-            while k < len(words) and not gap.strip(" :/\t"):
+            while k < len(words) and not gap.strip(" :/\t\"«»“”'"):  # a name may be quoted
                 end = run_from(k)
                 if end == k:
                     break
@@ -368,25 +393,56 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def redact_names(text: str, language: str | None, keep: str | None = None) -> str:
-    """The text with each person-name run replaced by "[name withheld]"; all else as it was.
-    `keep`: a claim's numeral ("فتى", "a shepherd") that counts a victim and can open a name
-    run; it stays, only the name after (or before) it goes."""
-    if not text:
-        return text
+def _name_spans(text: str, language: str | None) -> list[tuple[int, int]]:
     r = _rules()
     spans = _latin_spans(text, language if language in r.latin_cues else "en", r)
     if _AR_LETTER.search(text):
         norm, back = normalise(text)
         for a, b in _ar_spans(norm, r):
             spans.append((back[a], back[b]) if back is not None else (a, b))
+    return _merge(spans)
+
+
+def redact_names(
+    text: str,
+    language: str | None,
+    keep: str | None = None,
+    known: frozenset[str] | set[str] = frozenset(),
+) -> str:
+    """The text with each person-name run replaced by "[name withheld]"; all else as it was.
+    `keep`: a claim's numeral ("فتى", "a shepherd") that counts a victim and can open a name
+    run; it stays, only the name after (or before) it goes. `known`: names found elsewhere in
+    the same document (`names_in`), withheld here too even where no cue stands beside them."""
+    if not text:
+        return text
+    spans = _name_spans(text, language)
+    for name in known:
+        if not keep or keep not in name:
+            pattern = rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])"
+            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
     spans = _merge(spans)
     if keep:
         spans = _spare(text, spans, keep)
     out = text
     for a, b in reversed(spans):
-        out = out[:a] + r.token + out[b:]
+        out = out[:a] + _rules().token + out[b:]
     return out
+
+
+def names_in(text: str, language: str | None) -> frozenset[str]:
+    """The names of two or more words that the cues find anywhere in a document. A quote is one
+    sentence: the cue that marks a name ("the martyr", "his son") is often in another, so a
+    document's quotes are redacted with the names its whole text gives (`known`). Single words
+    are left to the cues: withheld everywhere, a word that only looked like a name would blank
+    out ordinary words of every quote."""
+    if not text:
+        return frozenset()
+    out = set()
+    for a, b in _name_spans(text, language):
+        name = text[a:b].strip()
+        if len(name.split()) >= 2:
+            out.add(name)
+    return frozenset(out)
 
 
 def _spare(text: str, spans: list[tuple[int, int]], keep: str) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ import polars as pl
 from ingestion.fetch import raw_document
 from ingestion.fingerprints import tree_hash
 from ingestion.lake import Lake, manifest_key
-from ingestion.parsing import Finding, ParseResult
+from ingestion.parsing import Finding, ParseResult, withhold_names
 from ingestion.registry import Registry, Source
 from ingestion.schemas import STAGED, empty
 
@@ -87,7 +87,7 @@ def _parse_document(doc, parsers, source: Source) -> tuple[ParseResult, list[tup
         try:
             result.merge(parser(doc))
         except Exception as e:  # one unreadable document must not lose the others
-            reason = f"{type(e).__name__}: {e}"
+            reason = withhold_names(f"{type(e).__name__}: {e}")
             failed.append((doc.name, reason))
             result.findings.append(
                 Finding(
@@ -108,7 +108,7 @@ def _parse_document(doc, parsers, source: Source) -> tuple[ParseResult, list[tup
                 {
                     "name": doc.name,
                     "location": doc.location,
-                    "trace": traceback.format_exc(limit=3),
+                    "trace": withhold_names(traceback.format_exc(limit=3)),
                 },
                 source=source.name,
             )

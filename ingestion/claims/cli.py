@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingestion.claims.extract import extract
 from ingestion.documents import parse_published, read_document
-from ingestion.redact import redact_names
+from ingestion.redact import names_in, redact_names
 
 SUFFIXES = {".txt", ".html", ".htm", ".pdf"}
 
@@ -78,8 +78,11 @@ def extract_command(input_path: str, out_path: str) -> dict:
             claims = extract(
                 rec["text"], doc_id=doc_id, language=rec.get("language"), published=published
             )
+            known = names_in(rec["text"], claims[0]["language"]) if claims else frozenset()
             for c in claims:
-                c["quote"] = redact_names(c["quote"], c["language"], keep=c.get("numeral"))
+                c["quote"] = redact_names(
+                    c["quote"], c["language"], keep=c.get("numeral"), known=known
+                )
                 out.write(json.dumps(c, ensure_ascii=False) + "\n")
             summary["documents"] += 1
             summary["claims"] += len(claims)

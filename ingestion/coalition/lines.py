@@ -111,8 +111,9 @@ _CREDIBLE = re.compile(
 _PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:[A-Z][\w'’-]*,?\s*){1,5}(?:\([^)]{1,40}\))?")
 
 
-def redact_names(text: str) -> str:
-    """The releases keep counts, but a few lines name the person killed; the lake must not."""
+def without_honorific_names(text: str) -> str:
+    """For reading only: "Mr." inside a name must not end the sentence that states the count.
+    What is staged is withheld by `ingestion.redact`, which knows these honorifics too."""
     return _PERSON.sub("[name withheld] ", text)
 
 
@@ -351,7 +352,7 @@ def parse_line(text: str, incident_code: str | None = None) -> dict:
         country = _COUNTRY[cm[1].lower()] if cm else None
     vm = _VIA.search(flat[:300])
     # a name's honorific ("Mr.") must not end the sentence that states the count
-    finding = finding_text(redact_names(flat))
+    finding = finding_text(without_honorific_names(flat))
     verdict, reason = parse_verdict(finding)
     killed = killed_max = injured = None
     if verdict == "credible":

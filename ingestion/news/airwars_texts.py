@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from ingestion.documents import decode, detect_language
-from ingestion.news.claim_rows import Batch, add_document
+from ingestion.news.claim_rows import Batch, add_document, collection_names
 from ingestion.parsing import ParseResult, RawDocument
 
 
 def parse_source_texts_jsonl(doc: RawDocument) -> ParseResult:
     result = ParseResult()
     batch = Batch(result)
+    records = []
     for n, line in enumerate(decode(doc.data).splitlines(), 1):
         if not line.strip():
             continue
@@ -40,7 +41,9 @@ def parse_source_texts_jsonl(doc: RawDocument) -> ParseResult:
             )
             continue
         # The tag names the publisher's language; scraped pages often carry another.
-        language = detect_language(text) or rec.get("language")
+        records.append((doc_id, rec, text, detect_language(text) or rec.get("language")))
+    known = collection_names((text, language) for _, _, text, language in records)
+    for doc_id, rec, text, language in records:
         add_document(
             batch,
             doc_id=doc_id,
@@ -52,6 +55,7 @@ def parse_source_texts_jsonl(doc: RawDocument) -> ParseResult:
             url=rec.get("final_url") or rec.get("original_url"),
             title=rec.get("page_title"),
             publisher=rec.get("publisher"),
+            known_names=known,
         )
     batch.flush()
     return result

@@ -13,7 +13,7 @@ import polars as pl
 from ingestion.claims.extract import extract
 from ingestion.documents import detect_language, parse_published
 from ingestion.parsing import Finding, ParseResult
-from ingestion.redact import redact_names
+from ingestion.redact import names_in, redact_names
 from ingestion.schemas import STAGED
 
 OBSERVATORIES = {"SOHR", "SNHR", "VDC"}
@@ -131,6 +131,15 @@ class Batch:
             rows.clear()
 
 
+def collection_names(texts) -> frozenset[str]:
+    """Names found anywhere in a collection of (text, language): an article may name a victim
+    without the cue that another article about the same strike gives."""
+    out: set[str] = set()
+    for text, language in texts:
+        out |= names_in(text, language)
+    return frozenset(out)
+
+
 def add_document(
     batch: Batch | ParseResult,
     *,
@@ -143,8 +152,11 @@ def add_document(
     url: str | None = None,
     title: str | None = None,
     publisher: str | None = None,
+    known_names: frozenset[str] | None = None,
 ) -> list[dict]:
-    """Stage one document and its claims (into a Batch, or straight into a result)."""
+    """Stage one document and its claims (into a Batch, or straight into a result).
+    `known_names`: names found across the collection the document came in (`names_in` over all
+    of it); by default, those of the document itself."""
     if isinstance(batch, ParseResult):
         single = Batch(batch)
         claims = add_document(
@@ -158,11 +170,20 @@ def add_document(
             url=url,
             title=title,
             publisher=publisher,
+            known_names=known_names,
         )
         single.flush()
         return claims
     pub, precision = parse_published(published)
     language = language or detect_language(text)
+    claims = extract(text, doc_id=doc_id, language=language, published=pub)
+    # the lake keeps counts, not the names a title or a quote may hold; a name the text gives
+    # anywhere is withheld from every quote, even where its cue is in another sentence
+    if known_names is not None:
+        known = known_names
+    else:
+        known = names_in(text, language) if claims or title else frozenset()
+    title = redact_names(title, language, known=known) if title else title
     batch.documents.append(
         {
             "doc_id": doc_id,
@@ -179,9 +200,8 @@ def add_document(
             "text": None,
         }
     )
-    claims = extract(text, doc_id=doc_id, language=language, published=pub)
-    for c in claims:  # the lake keeps counts, not the names a quote may hold
-        c["quote"] = redact_names(c["quote"], language, keep=c.get("numeral"))
+    for c in claims:
+        c["quote"] = redact_names(c["quote"], language, keep=c.get("numeral"), known=known)
     batch.claims.extend(
         c
         | {

@@ -6,7 +6,7 @@ import csv
 import io
 
 from ingestion.documents import decode
-from ingestion.news.claim_rows import Batch, add_document
+from ingestion.news.claim_rows import Batch, add_document, collection_names
 from ingestion.parsing import ParseResult, RawDocument
 
 REQUIRED = {"unit_id", "article_title", "article_content", "date"}
@@ -19,6 +19,7 @@ def parse_fakes_csv(doc: RawDocument) -> ParseResult:
     missing = REQUIRED - set(reader.fieldnames or [])
     if missing:
         raise ValueError(f"{doc.name}: not a FA-KES table, missing columns {sorted(missing)}")
+    rows = []
     for row in reader:
         doc_id = f"fakes-{row['unit_id']}"
         text = row.get("article_content") or ""
@@ -32,6 +33,9 @@ def parse_fakes_csv(doc: RawDocument) -> ParseResult:
                 source=doc.source,
             )
             continue
+        rows.append((doc_id, row, text))
+    known = collection_names((text, "en") for _, _, text in rows)
+    for doc_id, row, text in rows:
         add_document(
             batch,
             doc_id=doc_id,
@@ -42,6 +46,7 @@ def parse_fakes_csv(doc: RawDocument) -> ParseResult:
             published=row.get("date"),
             title=row.get("article_title"),
             publisher=row.get("source"),
+            known_names=known,
         )
     batch.flush()
     return result

@@ -25,7 +25,7 @@ import polars as pl
 from ingestion.belligerents import UnknownBelligerent, belligerent_code
 from ingestion.ngo import php_serial
 from ingestion.ngo.incident_rows import parse_count, parse_iso_date
-from ingestion.parsing import Finding, ParseResult, RawDocument
+from ingestion.parsing import Finding, ParseResult, RawDocument, withhold_names
 from ingestion.schemas import STAGED
 
 TABLE = "airwars_assessments"
@@ -153,12 +153,13 @@ def parse_assessments_csv(doc: RawDocument) -> ParseResult:
             "assessment": ASSESSMENTS.get(raw_assess),
             "reason": reason,
             **counts,
-            "location_description": r.get("belligerent_location_description"),
+            # the belligerent's own words can name the person killed ("by the name of ...")
+            "location_description": withhold_names(r.get("belligerent_location_description")),
             "mgrs": r.get("belligerent_mgrs_coordinate"),
             "latitude": lat,
             "longitude": lon,
             "strike_report_url": r.get("strike_report_url"),
-            "strike_report_text": text.strip() if text else None,
+            "strike_report_text": withhold_names(text.strip()) if text else None,
         }
         rows.append((eid, row, errors, flags, r))
 

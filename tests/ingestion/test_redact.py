@@ -6,6 +6,7 @@ never prints a quote.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from ingestion.claims.extract import extract
 from ingestion.news.airwars_texts import parse_source_texts_jsonl
 from ingestion.news.fakes import parse_fakes_csv
 from ingestion.parsing import RawDocument
-from ingestion.redact import redact_names
+from ingestion.redact import names_in, redact_names
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
@@ -90,9 +91,23 @@ NAMED = [
         ["سامر", "محمود", "المثال"],
         ["الشهداء", "6", "الطفلة الصغيرة"],
     ),
+    (
+        "ar",
+        "عثر على جثة المدني سامر خالد المثال تحت الانقاض",
+        ["سامر", "خالد", "المثال"],
+        ["جثة المدني", "تحت الانقاض"],
+    ),
+    (
+        "ar",
+        'عثر على جثة المدني "سامر خالد المثال" تحت الانقاض',  # a quoted name
+        ["سامر", "خالد", "المثال"],
+        ["جثة المدني", "تحت الانقاض"],
+    ),
+    ("en", 'The body of the boy "Samir Example" was found; 3 others died.', ["Samir"], ["3"]),
 ]
 
 PLAIN = [
+    ("ar", "قال الدفاع المدني بانتشال جثث خمسة مدنيين في الرقة"),  # civil defence: no person
     ("en", "At least 23 civilians were killed in coalition strikes on Raqqa, Airwars said."),
     ("en", "The Syrian Observatory for Human Rights said 140 people died in Deir ez-Zor."),
     ("en", "In Mosul, 12 civilians, including 4 children, were killed on March 3, 2017."),
@@ -187,3 +202,77 @@ def test_a_claim_numeral_that_opens_a_name_run_is_kept():
     text = "the driver Sam Jones and a shepherd were killed"
     (kept,) = _spare(text, [(11, len("the driver Sam Jones and a shepherd"))], "a shepherd")
     assert text[kept[0] : kept[1]] == "Sam Jones and"
+
+
+def test_a_name_the_document_gives_elsewhere_is_withheld_from_every_quote():
+    """The cue ("the martyr", "his son") is often in another sentence than the figure."""
+    text = (
+        "The martyr Karim Saleh Example was buried on Friday. "
+        "Karim Saleh Example and 3 other civilians were killed in the strike."
+    )
+    known = names_in(text, "en")
+    assert known == {"Karim Saleh Example"}
+    quote = "Karim Saleh Example and 3 other civilians were killed in the strike."
+    assert redact_names(quote, "en", keep="3") == quote  # alone, nothing marks the name
+    assert redact_names(quote, "en", keep="3", known=known) == (
+        f"{W} and 3 other civilians were killed in the strike."
+    )
+    # a single word found as a name is left to the cues, not blanked everywhere
+    assert names_in("The boy Samir was killed.", "en") == frozenset()
+
+
+def test_titles_and_quotes_are_staged_without_names():
+    from ingestion.news.claim_rows import add_document
+    from ingestion.parsing import ParseResult
+
+    result = ParseResult()
+    add_document(
+        result,
+        doc_id="d1",
+        source="news-test",
+        sha256=None,
+        text="The child Lina Example was killed. Lina Example and 4 civilians died in the strike.",
+        language="en",
+        title="Funeral of the child Lina Example",
+        published="2017-03-02",
+    )
+    tables = result.finalize()
+    assert tables["documents"]["title"].to_list() == [f"Funeral of the child {W}"]
+    quotes = tables["claims"]["quote"].to_list()
+    assert quotes and all("Lina" not in q for q in quotes)
+    assert any("4 civilians" in q for q in quotes)
+
+
+def test_rows_held_back_keep_their_fields_without_names():
+    from ingestion.parsing import ParseResult
+
+    result = ParseResult()
+    result.hold_back(
+        "assessments",
+        "X1",
+        "bad_date",
+        "date 'soon' unreadable",
+        {"date": "soon", "text": "a strike killed the boy Samir Example", "count": 3},
+    )
+    row = result.finalize()["quarantine"].row(0, named=True)
+    assert json.loads(row["record"]) == {
+        "date": "soon",
+        "text": f"a strike killed the boy {W}",
+        "count": 3,
+    }
+
+
+def test_a_name_one_article_gives_is_withheld_from_the_others(tmp_path):
+    """Two posts about one strike: only the first marks the name with a cue."""
+    lines = [
+        {"source_id": "a", "text": "The martyr Karim Saleh Example was buried in Raqqa today."},
+        {
+            "source_id": "b",
+            "text": "Karim Saleh Example and 5 civilians were killed in the strike.",
+        },
+    ]
+    path = tmp_path / "texts.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    claims = parse_source_texts_jsonl(_raw(path)).tables["claims"]
+    quotes = claims.filter(claims["doc_id"] == "b")["quote"].to_list()
+    assert quotes == [f"{W} and 5 civilians were killed in the strike."]
