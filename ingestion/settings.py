@@ -15,6 +15,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGISTRIES = PROJECT_ROOT / "ingestion" / "registries"
 
 
+def _use_ssl(endpoint: str | None, value: str | None) -> bool:
+    """TLS as the endpoint's scheme says, unless told; told the opposite, refuse: boto3 would
+    follow the scheme while Polars and DuckDB followed the flag, and the three would disagree."""
+    scheme = endpoint.split("://", 1)[0].lower() if endpoint and "://" in endpoint else None
+    if scheme not in (None, "http", "https"):
+        raise ValueError(f"CIVCAS_S3_ENDPOINT must be http:// or https://, not {endpoint!r}")
+    flag = _bool(value, scheme != "http")
+    if scheme is not None and flag != (scheme == "https"):
+        raise ValueError(
+            f"CIVCAS_S3_USE_SSL={value} contradicts CIVCAS_S3_ENDPOINT={endpoint}: "
+            "drop one, or make them agree"
+        )
+    return flag
+
+
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -137,14 +152,15 @@ class Settings:
         url_style = env.get("CIVCAS_S3_URL_STYLE", "path")
         if url_style not in {"path", "vhost"}:
             raise ValueError(f"CIVCAS_S3_URL_STYLE must be path or vhost, not {url_style!r}")
+        endpoint = env.get("CIVCAS_S3_ENDPOINT") or None
         s3 = S3Settings(
-            endpoint=env.get("CIVCAS_S3_ENDPOINT") or None,
+            endpoint=endpoint,
             region=env.get("CIVCAS_S3_REGION") or env.get("AWS_REGION") or "us-east-1",
             access_key_id=env.get("CIVCAS_S3_ACCESS_KEY_ID") or env.get("AWS_ACCESS_KEY_ID"),
             secret_access_key=env.get("CIVCAS_S3_SECRET_ACCESS_KEY")
             or env.get("AWS_SECRET_ACCESS_KEY"),
             url_style=url_style,
-            use_ssl=_bool(env.get("CIVCAS_S3_USE_SSL"), True),
+            use_ssl=_use_ssl(endpoint, env.get("CIVCAS_S3_USE_SSL")),
         )
         return cls(
             home=home,
@@ -222,48 +238,65 @@ class Settings:
     def polars_storage_options(self) -> dict | None:
         return self.s3.polars_storage_options() if self.is_s3 else None
 
-    def httpfs_path(self) -> Path:
-        """httpfs shipped by the duckdb-extension-httpfs package, laid out as DuckDB expects."""
-        import duckdb
-        import duckdb_extension_httpfs
+    def extension_path(self, name: str = "httpfs") -> Path:
+        """An extension shipped by its duckdb-extension-<name> package (httpfs for S3; aws for
+        the credential chain), as DuckDB lays them out."""
+        import importlib
 
+        import duckdb
+
+        package = importlib.import_module(f"duckdb_extension_{name}")
         version = "v" + duckdb.__version__
-        src = (
-            Path(duckdb_extension_httpfs.__file__).parent
-            / "extensions"
-            / version
-            / "httpfs.duckdb_extension"
-        )
+        src = Path(package.__file__).parent / "extensions" / version / f"{name}.duckdb_extension"
         if not src.exists():
-            raise FileNotFoundError(f"httpfs for DuckDB {version} not found at {src}")
+            raise FileNotFoundError(f"{name} for DuckDB {version} not found at {src}")
         return src
 
+    def httpfs_path(self) -> Path:
+        return self.extension_path("httpfs")
+
+    @property
+    def duckdb_extensions(self) -> list[str]:
+        """What reading the lake needs: httpfs, and aws when no keys are given (the chain)."""
+        if not self.is_s3:
+            return []
+        return ["httpfs"] if self.s3.access_key_id else ["httpfs", "aws"]
+
     def ensure_extension_dir(self) -> Path:
-        """Fill DuckDB's extension directory once from the package, so INSTALL never downloads."""
+        """Fill DuckDB's extension directory once from the packages, so nothing downloads."""
+        import shutil
+
         import duckdb
 
         platform = duckdb.sql("PRAGMA platform").fetchone()[0]
-        target = (
-            self.extension_dir / f"v{duckdb.__version__}" / platform / "httpfs.duckdb_extension"
-        )
-        if not target.exists():
-            import shutil
-
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            shutil.copyfile(self.httpfs_path(), tmp)
-            tmp.replace(target)
+        for name in self.duckdb_extensions or ["httpfs"]:
+            target = (
+                self.extension_dir
+                / f"v{duckdb.__version__}"
+                / platform
+                / f"{name}.duckdb_extension"
+            )
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".tmp")
+                shutil.copyfile(self.extension_path(name), tmp)
+                tmp.replace(target)
         return self.extension_dir
 
     @property
     def dbt_target(self) -> str:
-        return "s3" if self.is_s3 else "local"
+        """Keys given: dbt's secret holds them; none: AWS's credential chain (an IAM role), as
+        the DuckDB secret the pipeline itself creates."""
+        if not self.is_s3:
+            return "local"
+        return "s3" if self.s3.access_key_id else "s3_chain"
 
     def duckdb_setup_sql(self) -> list[str]:
         """Statements that make a DuckDB connection read and write the lake."""
         if not self.is_s3:
             return []
-        return [f"LOAD '{self.httpfs_path()}'", self.s3.duckdb_secret_sql()]
+        loads = [f"LOAD '{self.extension_path(name)}'" for name in self.duckdb_extensions]
+        return [*loads, self.s3.duckdb_secret_sql()]
 
     def duckdb_connect(self, path: str | Path = ":memory:", read_only: bool = False):
         import duckdb
@@ -283,7 +316,8 @@ class Settings:
             "CIVCAS_DBT_PATH": str(build_path),
             "CIVCAS_STAGED_URI": self.staged_uri,
             "CIVCAS_DUCKDB_EXTENSION_DIR": str(self.ensure_extension_dir()) if self.is_s3 else "",
-            "CIVCAS_DUCKDB_S3_ENDPOINT": self.s3.endpoint_hostport or "",
+            # DuckDB's own default; an empty endpoint would not be one
+            "CIVCAS_DUCKDB_S3_ENDPOINT": self.s3.endpoint_hostport or "s3.amazonaws.com",
             "CIVCAS_DUCKDB_S3_REGION": self.s3.region,
             "CIVCAS_DUCKDB_S3_KEY_ID": self.s3.access_key_id or "",
             "CIVCAS_DUCKDB_S3_SECRET": self.s3.secret_access_key or "",

@@ -128,15 +128,7 @@ def cmd_s3(args) -> int:
 
     settings = Settings.from_env()
     server = s3server.start(settings.home / "s3", port=args.port, buckets=())
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=server.access_key,
-        aws_secret_access_key=server.secret_key,
-    )
+    client = server.client()
     if args.bucket not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
         client.create_bucket(Bucket=args.bucket)
     print("S3 server running. In another shell:")

@@ -60,6 +60,12 @@ class S3Server:
             "CIVCAS_S3_USE_SSL": "false",
         }
 
+    def client(self):
+        """A boto3 client built by the one settings object, as the pipeline builds its own."""
+        from ingestion.settings import Settings
+
+        return Settings.from_env(self.env("_")).s3_client()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -126,15 +132,7 @@ def start(
     log = open(data_dir / "weed.log", "wb")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     server = S3Server(f"http://127.0.0.1:{p['s3']}", access_key, secret_key, proc, data_dir)
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-    )
+    client = server.client()
     deadline = time.monotonic() + 30
     while True:
         if proc.poll() is not None:

@@ -68,14 +68,6 @@ def s3_server():
 
 @pytest.fixture
 def s3_bucket(s3_server):
-    import boto3
-
     name = f"civcas-{uuid.uuid4().hex[:10]}"
-    boto3.client(
-        "s3",
-        endpoint_url=s3_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=s3_server.access_key,
-        aws_secret_access_key=s3_server.secret_key,
-    ).create_bucket(Bucket=name)
+    s3_server.client().create_bucket(Bucket=name)
     return name
