@@ -7,19 +7,20 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from ingestion.settings import Settings
+
+INSTANCE_YAML = Path(__file__).with_name("dagster.yaml")
 
 
 def _dagster_home(settings: Settings) -> str:
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text(
-            "telemetry:\n  enabled: false\n"
-            "concurrency:\n  pools:\n    granularity: op\n    default_limit: 1\n"
-        )
+    ours = INSTANCE_YAML.read_text()
+    if not cfg.exists() or cfg.read_text().startswith(ours.splitlines()[0]):
+        cfg.write_text(ours)  # managed by us until its first line is removed
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     return str(home)

@@ -74,9 +74,15 @@ def publish(build: Path, settings: Settings, lake: Lake, inputs: str | None = No
         key = f"marts/{name}.parquet"
         lake.write_parquet(key, df)
         exports.append(lake.uri(key))
+    # builds left by earlier runs that stopped before publishing; a newer one may be a run
+    # still going (one run at a time is the instance's setting, not a guarantee here)
+    built_at = build.stat().st_mtime
     for old in settings.build_dir.glob("warehouse-*.duckdb*"):
-        if old != build:
-            old.unlink(missing_ok=True)
+        try:
+            if old != build and old.stat().st_mtime < built_at:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:
+            continue  # its own run removed it meanwhile
     build.unlink(missing_ok=True)
     Path(str(build) + ".wal").unlink(missing_ok=True)
     record = {"inputs": inputs, "published_at": datetime.now(UTC).isoformat(), "tables": tables}

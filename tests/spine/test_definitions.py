@@ -37,10 +37,26 @@ def test_definitions_hold_every_stage(civcas_env):
     assert "warehouse/mart_casualty_gap_monthly:gap_totals" in checks
     assert any(c.endswith(":raw_documents") for c in checks)
     assert any(":not_null_" in c or ":unique_" in c for c in checks), "dbt tests become checks"
-    assert defs.resolve_job_def("refresh_all") is not None
+    job = defs.resolve_job_def("refresh_all")
+    selected = job.asset_layer.selected_asset_keys
+    assert selected == set(graph.materializable_asset_keys)  # everything, raw to published
     schedule = defs.resolve_schedule_def("nightly_refresh")
-    assert schedule.cron_schedule == "0 2 * * *"
-    assert defs.resolve_sensor_def("local_sources_changed") is not None
+    assert schedule.cron_schedule == "0 2 * * *" and schedule.job_name == "refresh_all"
+    sensor = defs.resolve_sensor_def("local_sources_changed")
+    assert sensor.job_name == "refresh_all"
+    assert sensor.default_status == dg.DefaultSensorStatus.STOPPED  # opt-in: a first tick refreshes
+
+
+def test_instance_runs_one_at_a_time_and_one_duckdb_step(tmp_path, monkeypatch):
+    from ingestion.settings import Settings
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # restored after the test
+    from orchestration.cli import _dagster_home
+
+    _dagster_home(Settings.from_env({"CIVCAS_HOME": str(tmp_path)}))
+    config = dg.DagsterInstance.get().get_concurrency_config()
+    assert config.run_queue_config.max_concurrent_runs == 1
+    assert config.pool_config.default_pool_limit == 1
 
 
 def test_duckdb_writers_share_one_pool(civcas_env):
