@@ -106,7 +106,6 @@ def test_topological_order_of_dbt_nodes():
         }
     }
     order = [n["resource_type"] for n in _ordered_nodes(manifest, {"seed", "model", "test"})]
-    ids = [uid for uid, n in manifest["nodes"].items() for o in [0] if n]  # noqa: F841
     assert order == ["seed", "model", "model", "test"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pytest
 
 from ingestion.claims import extract
 from ingestion.claims.lexicon import available
+from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
 needs_shared = pytest.mark.skipif(not (SHARED / "seeds").exists(), reason="shared data absent")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +16,9 @@ from ingestion.documents import (
     resolve_relative,
     resolve_relative_phrase,
 )
+from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
 
 
 def test_latin1_is_detected_not_assumed():

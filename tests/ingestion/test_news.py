@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from ingestion.news.airwars_texts import parse_source_texts_jsonl
 from ingestion.news.fakes import parse_fakes_csv
 from ingestion.news.text_document import parse_document
 from ingestion.parsing import RawDocument
+from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
 SAMPLE = ROOT / "ingestion" / "sample" / "news"
 needs_shared = pytest.mark.skipif(not (SHARED / "seeds").exists(), reason="shared data absent")
 

@@ -7,7 +7,6 @@ never prints a quote.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,9 +17,9 @@ from ingestion.news.airwars_texts import parse_source_texts_jsonl
 from ingestion.news.fakes import parse_fakes_csv
 from ingestion.parsing import RawDocument
 from ingestion.redact import names_in, redact_names
+from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
 NEWS = SHARED / "corpus" / "news"
 W = "[name withheld]"
 

@@ -73,7 +73,7 @@ def test_fails_clearly_on_404(server):
     assert Handler.hits["/missing"] == 1, "a 404 is not retried"
 
 
-def test_gives_up_after_retries(server, monkeypatch):
+def test_gives_up_after_retries(server):
     f = HttpFetcher(retries=1, backoff=0.01, min_interval=0)
     Handler.hits["/flaky"] = -10  # keeps answering 503
     with pytest.raises(FetchError, match="503|retries"):

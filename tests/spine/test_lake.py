@@ -10,15 +10,17 @@ import pytest
 from ingestion.lake import LocalLake, S3Lake, open_lake, raw_key, sha256_hex
 
 
-def _lakes(tmp_path, civcas_env, s3_bucket=None):
-    lakes = [LocalLake(tmp_path / "lake")]
-    if s3_bucket:
-        lakes.append(open_lake(civcas_env()))
-    return lakes
+@pytest.fixture(params=["local", "s3"])
+def lake(request, tmp_path, civcas_env):
+    """The same promises on the embedded folder and on S3 (SeaweedFS over HTTP)."""
+    if request.param == "local":
+        return LocalLake(tmp_path / "lake")
+    server = request.getfixturevalue("s3_server")
+    bucket = request.getfixturevalue("s3_bucket")
+    return open_lake(civcas_env(**server.env(bucket, "lake")))
 
 
-def test_same_bytes_twice_is_one_object(tmp_path):
-    lake = LocalLake(tmp_path / "lake")
+def test_same_bytes_twice_is_one_object(lake):
     sha1, new1 = lake.store_raw(
         b"report text", source="s", location="/a", content_type="text/plain"
     )
@@ -33,10 +35,9 @@ def test_same_bytes_twice_is_one_object(tmp_path):
     assert meta["content_type"] == "text/plain" and meta["fetched_at"]
 
 
-def test_raw_object_is_verified_on_read(tmp_path):
-    lake = LocalLake(tmp_path / "lake")
+def test_raw_object_is_verified_on_read(lake):
     sha, _ = lake.store_raw(b"abc", source="s", location="/a", content_type="text/plain")
-    (tmp_path / "lake" / raw_key(sha)).write_bytes(b"tampered")
+    lake.put_bytes(raw_key(sha), b"tampered")
     with pytest.raises(ValueError, match="content address"):
         lake.read_raw(sha)
 

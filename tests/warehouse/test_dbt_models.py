@@ -17,12 +17,12 @@ import duckdb
 import polars as pl
 import pytest
 
+from tests.conftest import SHARED
 from tests.warehouse.staged_fixture import build_staged_frames, write_staged
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = ROOT / "dbt_project"
 DBT = str(Path(sys.executable).with_name("dbt"))
-SHARED = Path(os.environ.get("CIVCAS_SHARED", ROOT.parent / "shared"))
 CONTRACT_MD = SHARED / "contracts" / "warehouse.md"
 
 
@@ -473,3 +473,49 @@ def test_build_on_empty_staged_zone(built_empty):
     first, last = con.execute("select min(date_day), max(date_day) from dim_date").fetchone()
     assert first == date(2011, 1, 1) and last >= date(2026, 1, 1)
     assert "dim_place" in n
+
+
+# --- the warehouse audits that gate publication -------------------------------------------
+
+
+BREAKS = {
+    "contract": "alter table fct_strikes_daily rename column strikes to strikes_gone",
+    "gap_totals": "update mart_casualty_gap_monthly set monitor_deaths_max = monitor_deaths_max"
+    " + 1 where rowid = (select min(rowid) from mart_casualty_gap_monthly"
+    " where monitor_deaths_max is not null)",
+    "admissions": "update mart_coalition_admissions set cumulative_deaths = cumulative_deaths + 5"
+    " where cumulative_deaths is not null",
+    "fact_dates": "update fct_strikes_daily set date_day = date '1970-01-01'"
+    " where rowid = (select min(rowid) from fct_strikes_daily)",
+}
+
+
+@pytest.mark.parametrize("suite", sorted(BREAKS))
+def test_warehouse_audits_pass_on_the_build_and_fail_when_it_is_broken(built, suite, tmp_path):
+    """Each blocking audit passes on the fixture's build and fails on a copy broken one way."""
+    import shutil
+
+    from expectations import warehouse as audits
+
+    run = {
+        "contract": audits.contract_suite,
+        "gap_totals": audits.gap_totals_suite,
+        "admissions": audits.admissions_suite,
+        "fact_dates": lambda con: audits.fact_dates_suite(con, today=date(2026, 1, 1)),
+    }[suite]
+    path = (
+        built["con"]
+        .execute("select path from duckdb_databases() where database_name = current_database()")
+        .fetchone()[0]
+    )
+    copy = tmp_path / "broken.duckdb"
+    shutil.copyfile(path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        assert run(con).passed
+        con.execute(BREAKS[suite])
+        broken = run(con)
+    finally:
+        con.close()
+    assert not broken.passed and broken.errors
+    assert all(o.severity == "error" for o in broken.errors)
