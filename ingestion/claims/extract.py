@@ -981,8 +981,12 @@ def extract(text: str, *, doc_id: str, language: str | None, published: date | N
             country = pcountry if country is None or _here(ex, si, pcountry) else country
         period = c["period"] or (None, None)
         ps, pe = period
-        if published and pe and pe > published:
-            pe = published
+        if published and ps and ps > published:
+            # a figure cannot cover days after it was published: a misread date (a page's
+            # footer, a dateline the metadata contradicts), so no period rather than a wrong one
+            ps = pe = None
+        elif published and pe and pe > published:
+            pe = published  # "this month" in a story of the 10th runs to the 10th
         qs, qe = orig(s.start), orig(s.end - 1) + 1
         quote = text[qs:qe].strip()
         cid = claim_id(doc_id, start, end, c["measure"], c["victims"])

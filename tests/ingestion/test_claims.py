@@ -385,6 +385,16 @@ def test_relative_dates_resolve_against_publication(text, language, published, s
     assert (c["period_start"], c["period_end"]) == (start, end)
 
 
+def test_a_period_after_publication_is_no_period():
+    """The text's own date after the metadata's publication date: one of them is wrong, and
+    the claim keeps no period rather than an inverted one."""
+    text = "Wednesday 29 Oct 2014: Regime aircraft killed at least 10 people in the camp."
+    c = one(text, "en", published=date(2014, 10, 3))
+    assert c["count_low"] == 10 and (c["period_start"], c["period_end"]) == (None, None)
+    same_day = one(text, "en", published=date(2014, 10, 29))
+    assert same_day["period_start"] == same_day["period_end"] == "2014-10-29"
+
+
 def test_offsets_point_into_the_text_as_given():
     text = "قُتِلَ ١٣ مدنياً، بينهم طِفلان، في غارة على الرقة."
     found = claims(text, "ar")
