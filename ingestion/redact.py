@@ -291,6 +291,8 @@ def _ar_spans(norm: str, r: _Rules) -> list[tuple[int, int]]:
     words = [_Tok(m.start(), m.end(), _MARKS.sub("", m.group())) for m in _AR_WORD.finditer(norm)]
     spans: list[tuple[int, int]] = []
 
+    all_cues = r.ar_cues | r.ar_list_cues
+
     def joined(a: int, b: int) -> bool:  # only spaces between words a and b
         return not norm[words[a].e : words[b].s].strip()
 
@@ -314,6 +316,8 @@ def _ar_spans(norm: str, r: _Rules) -> list[tuple[int, int]]:
             if w == "علي" and ali_is_name(j, k):  # folded "على" (on) or the name Ali
                 j, n, names = j + 1, n + 1, names + 1
                 continue
+            if {w, _bare(w)} & all_cues:
+                break  # "الرجل ابنه ...": a second cue is no name word; its own run follows
             if not _ar_name_word(w, first=(j == k), r=r):
                 if w == "ال" and j + 1 < len(words) and joined(j, j + 1):  # آل <family>
                     j += 1
@@ -336,13 +340,13 @@ def _ar_spans(norm: str, r: _Rules) -> list[tuple[int, int]]:
                 return True
         return False
 
-    all_cues = r.ar_cues | r.ar_list_cues
     for i, m in enumerate(words):
         w, bare = m.w, _bare(m.w)
         cue = {w, bare} & all_cues
         if cue and bare in r.ar_adjective_cues and i > 0 and joined(i - 1, i):
-            if _bare(words[i - 1].w).startswith("ال"):
-                cue = set()  # a definite noun before it: an adjective ("الدفاع المدني")
+            prev = _bare(words[i - 1].w)
+            if prev.startswith("ال") or _known_place(prev):
+                cue = set()  # it describes what is before it: "الدفاع المدني", "مجلس منبج المدني"
         if cue and not place_before(i):  # "حي الشيخ ..."
             k = i + 1
             gap = norm[m.e : words[k].s] if k < len(words) else ""
@@ -416,10 +420,11 @@ def redact_names(
     if not text:
         return text
     spans = _name_spans(text, language)
-    for name in known:
-        if not keep or keep not in name:
-            pattern = rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])"
-            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    present = [name for name in known if name in text]  # most quotes name none of them
+    if present:
+        alternation = "|".join(re.escape(n) for n in sorted(present, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![^\W\d_])(?:{alternation})(?![^\W\d_])")
+        spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
     spans = _merge(spans)
     if keep:
         spans = _spare(text, spans, keep)
@@ -440,9 +445,14 @@ def names_in(text: str, language: str | None) -> frozenset[str]:
     out = set()
     for a, b in _name_spans(text, language):
         name = text[a:b].strip()
-        if len(name.split()) >= 2:
-            out.add(name)
+        alias = _ALIAS_PARTS.match(name)  # "A Example (Abu B)": each part may stand alone
+        for part in (alias.group(1), alias.group(2)) if alias else (name,):
+            if len(part.split()) >= 2:
+                out.add(part.strip())
     return frozenset(out)
+
+
+_ALIAS_PARTS = re.compile(r"^(.*?)\s*\((.*)\)$")
 
 
 def _spare(text: str, spans: list[tuple[int, int]], keep: str) -> list[tuple[int, int]]:

@@ -74,9 +74,13 @@ def extract_command(input_path: str, out_path: str) -> dict:
                 summary["failed"].append((doc_id, failure))
                 print(f"cannot read {doc_id}: {failure}", file=sys.stderr)
                 continue
-            published, _ = parse_published(rec.get("published"))
+            published, precision = parse_published(rec.get("published"))
             claims = extract(
-                rec["text"], doc_id=doc_id, language=rec.get("language"), published=published
+                rec["text"],
+                doc_id=doc_id,
+                language=rec.get("language"),
+                published=published,
+                published_precision=precision,
             )
             known = names_in(rec["text"], claims[0]["language"]) if claims else frozenset()
             for c in claims:

@@ -945,8 +945,27 @@ def _place_info(name: str):
     return _PLACE_CACHE[key]
 
 
-def extract(text: str, *, doc_id: str, language: str | None, published: date | None) -> list[dict]:
-    """Contract claims of one document; spans index into `text` exactly as given."""
+def _last_day(published: date | None, precision: str) -> date | None:
+    if published is None or precision == "day":
+        return published
+    if precision == "month":
+        return month_end(published)
+    if precision == "year":
+        return published.replace(month=12, day=31)
+    return None  # unknown: no bound
+
+
+def extract(
+    text: str,
+    *,
+    doc_id: str,
+    language: str | None,
+    published: date | None,
+    published_precision: str = "day",
+) -> list[dict]:
+    """Contract claims of one document; spans index into `text` exactly as given.
+    `published_precision` (day, month, year): a publication known only to the month may be
+    any day of it, so periods are held to its last day."""
     from ingestion.documents import detect_language
 
     language = language or detect_language(text) or "en"
@@ -981,12 +1000,13 @@ def extract(text: str, *, doc_id: str, language: str | None, published: date | N
             country = pcountry if country is None or _here(ex, si, pcountry) else country
         period = c["period"] or (None, None)
         ps, pe = period
-        if published and ps and ps > published:
+        latest = _last_day(published, published_precision)
+        if latest and ps and ps > latest:
             # a figure cannot cover days after it was published: a misread date (a page's
             # footer, a dateline the metadata contradicts), so no period rather than a wrong one
             ps = pe = None
-        elif published and pe and pe > published:
-            pe = published  # "this month" in a story of the 10th runs to the 10th
+        elif latest and pe and pe > latest:
+            pe = latest  # "this month" in a story of the 10th runs to the 10th
         qs, qe = orig(s.start), orig(s.end - 1) + 1
         quote = text[qs:qe].strip()
         cid = claim_id(doc_id, start, end, c["measure"], c["victims"])

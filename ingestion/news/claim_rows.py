@@ -176,7 +176,9 @@ def add_document(
         return claims
     pub, precision = parse_published(published)
     language = language or detect_language(text)
-    claims = extract(text, doc_id=doc_id, language=language, published=pub)
+    claims = extract(
+        text, doc_id=doc_id, language=language, published=pub, published_precision=precision
+    )
     # the lake keeps counts, not the names a title or a quote may hold; a name the text gives
     # anywhere is withheld from every quote, even where its cue is in another sentence
     if known_names is not None:

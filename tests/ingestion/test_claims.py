@@ -393,6 +393,10 @@ def test_a_period_after_publication_is_no_period():
     assert c["count_low"] == 10 and (c["period_start"], c["period_end"]) == (None, None)
     same_day = one(text, "en", published=date(2014, 10, 29))
     assert same_day["period_start"] == same_day["period_end"] == "2014-10-29"
+    # published "2014-10" may be any day of October: the 29th is within it
+    month = extract(text, doc_id="t", language="en", published=date(2014, 10, 1),
+                    published_precision="month")[0]  # fmt: skip
+    assert month["period_start"] == month["period_end"] == "2014-10-29"
 
 
 def test_offsets_point_into_the_text_as_given():
@@ -453,8 +457,8 @@ def test_airwars_texts_quality():
     assert a["ar"]["rate"] >= 0.40
     assert a["en"]["rate"] >= 0.45
     for lang in ("ar", "en"):
-        # No extractor can score a text none of whose numbers meet the bounds: the 0.75
-        # asked for is above what these texts hold (issue 5's note).
+        # Read right, the texts' own figures reach 0.562 (ar) and 0.667 (en): the 0.75 asked
+        # for is above what the development texts hold (issue 5's note).
         assert a[lang]["rate"] <= a[lang]["ceiling"] < 0.75
 
 

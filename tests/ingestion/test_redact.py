@@ -106,6 +106,9 @@ NAMED = [
 ]
 
 PLAIN = [
+    ("ar", "قتل خمسة مدنيين وأصيب آخرون منهم بجروح خطيرة في القصف"),  # wounds, not a name
+    ("ar", "فقد الرجل ابنه ضمن مناطق القصف وقتل 3 مدنيين"),  # a second cue opens no name
+    ("ar", "أعلن مجلس منبج المدني مقتل 4 مدنيين"),  # the Manbij Civil Council
     ("ar", "قال الدفاع المدني بانتشال جثث خمسة مدنيين في الرقة"),  # civil defence: no person
     ("en", "At least 23 civilians were killed in coalition strikes on Raqqa, Airwars said."),
     ("en", "The Syrian Observatory for Human Rights said 140 people died in Deir ez-Zor."),
@@ -218,6 +221,12 @@ def test_a_name_the_document_gives_elsewhere_is_withheld_from_every_quote():
     )
     # a single word found as a name is left to the cues, not blanked everywhere
     assert names_in("The boy Samir was killed.", "en") == frozenset()
+    # a nickname in brackets is withheld wherever either part stands alone
+    aka = names_in("The martyr Karim Saleh Example (Abu Omar) was buried.", "en")
+    assert aka == {"Karim Saleh Example", "Abu Omar"}
+    assert redact_names("Abu Omar and 2 sons died.", "en", keep="2", known=aka) == (
+        f"{W} and 2 sons died."
+    )
 
 
 def test_titles_and_quotes_are_staged_without_names():
