@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -12,6 +13,11 @@ from pathlib import Path
 from ingestion.settings import Settings
 
 INSTANCE_YAML = Path(__file__).with_name("dagster.yaml")
+# what earlier versions wrote: upgraded in place
+_FIRST_DEFAULT = (
+    "telemetry:\n  enabled: false\n"
+    "concurrency:\n  pools:\n    granularity: op\n    default_limit: 1\n"
+)
 
 
 def _dagster_home(settings: Settings) -> str:
@@ -19,7 +25,11 @@ def _dagster_home(settings: Settings) -> str:
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "dagster.yaml"
     ours = INSTANCE_YAML.read_text()
-    if not cfg.exists() or cfg.read_text().startswith(ours.splitlines()[0]):
+    if (
+        not cfg.exists()
+        or cfg.read_text() == _FIRST_DEFAULT
+        or cfg.read_text().startswith(ours.splitlines()[0])
+    ):
         cfg.write_text(ours)  # managed by us until its first line is removed
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -39,11 +49,31 @@ def run_pipeline(settings: Settings | None = None, *, quiet: bool = False):
     defs = build_definitions(settings)
     job = defs.resolve_job_def("refresh_all")
     level = "WARNING" if quiet else "INFO"
-    return job.execute_in_process(
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-    )
+    with _one_run_at_a_time(settings):
+        return job.execute_in_process(
+            instance=dg.DagsterInstance.get(),
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        )
+
+
+@contextlib.contextmanager
+def _one_run_at_a_time(settings: Settings):
+    """An in-process run skips the instance's queue: a second `civcas run` on the same home
+    must not rebuild and publish over the first."""
+    import fcntl
+
+    with open(settings.home / ".run.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(
+                f"another civcas run is going in {settings.home}: wait for it to end"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def published_in(result) -> bool:

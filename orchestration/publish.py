@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +53,25 @@ def _drop_lake_views(settings: Settings, path: Path) -> None:
         con.close()
 
 
-def publish(build: Path, settings: Settings, lake: Lake, inputs: str | None = None) -> Publication:
+def remove_ended_builds(build_dir: Path, run_ended: Callable[[str], bool]) -> list[Path]:
+    """Builds left by runs that ended without publishing (failed, or held back by a check); a
+    run still going keeps its file. Files are named warehouse-<run id>.duckdb[.wal]."""
+    removed = []
+    for path in build_dir.glob("warehouse-*.duckdb*"):
+        run_id = path.name.removeprefix("warehouse-").split(".duckdb")[0]
+        if run_ended(run_id):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def publish(
+    build: Path,
+    settings: Settings,
+    lake: Lake,
+    inputs: str | None = None,
+    run_ended: Callable[[str], bool] = lambda run_id: False,
+) -> Publication:
     """Readers holding the old file keep reading it (its inode lives on); new readers get the new."""
     if not build.exists():
         raise FileNotFoundError(f"nothing built at {build}")
@@ -74,15 +93,7 @@ def publish(build: Path, settings: Settings, lake: Lake, inputs: str | None = No
         key = f"marts/{name}.parquet"
         lake.write_parquet(key, df)
         exports.append(lake.uri(key))
-    # builds left by earlier runs that stopped before publishing; a newer one may be a run
-    # still going (one run at a time is the instance's setting, not a guarantee here)
-    built_at = build.stat().st_mtime
-    for old in settings.build_dir.glob("warehouse-*.duckdb*"):
-        try:
-            if old != build and old.stat().st_mtime < built_at:
-                old.unlink(missing_ok=True)
-        except FileNotFoundError:
-            continue  # its own run removed it meanwhile
+    remove_ended_builds(settings.build_dir, run_ended)
     build.unlink(missing_ok=True)
     Path(str(build) + ".wal").unlink(missing_ok=True)
     record = {"inputs": inputs, "published_at": datetime.now(UTC).isoformat(), "tables": tables}

@@ -35,7 +35,7 @@ def _reasons(value) -> bool:
 
 def recorded_from_columns(status: str | None, row: dict) -> str | None:
     """The verdict Airwars' row says once its reason and death columns are read with its status."""
-    if status not in PENDING:
+    if status and status not in PENDING:
         return status
     if _reasons(row.get("reasons_non_credible")):
         return "non_credible"

@@ -23,8 +23,20 @@ from orchestration.state import current_inputs
 def published_warehouse(context: dg.AssetExecutionContext, civcas: CivcasResource):
     settings = civcas.settings()
     lake = civcas.lake()
+    instance = context.instance
+
+    def run_ended(run_id: str) -> bool:
+        if run_id == context.run_id:
+            return False  # this run's own file: publish removes it when done
+        run = instance.get_run_by_id(run_id)
+        return run is None or run.is_finished  # unknown to this instance: nobody is writing it
+
     pub = publish(
-        civcas.build_path(context.run_id), settings, lake, inputs=current_inputs(settings, lake)
+        civcas.build_path(context.run_id),
+        settings,
+        lake,
+        inputs=current_inputs(settings, lake),
+        run_ended=run_ended,
     )
     return dg.MaterializeResult(
         metadata={

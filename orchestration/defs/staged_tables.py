@@ -46,18 +46,16 @@ def _remember(lake: Lake, inputs: str, check: str, table: str, outcome: SuiteOut
     lake.write_json(_audit_key(check, table), {"inputs": inputs, "outcome": outcome.to_state()})
 
 
-def _audited(lake: Lake, inputs: str, keys) -> dict | None:
-    """The outcomes these exact inputs were audited with, for every selected check; None if any
-    is missing (then the checks run)."""
+def _audited(lake: Lake, inputs: str, wanted: set[tuple[str, str]]) -> dict | None:
+    """The outcomes these exact inputs were audited with, for every (check, table) wanted;
+    None if any is missing (then the checks run)."""
     out = {}
-    for key in keys:
-        table = key.path[-1]
-        for check in _checks_of(table):
-            k = _audit_key(check, table)
-            state = lake.read_json(k) if lake.exists(k) else None
-            if not state or state.get("inputs") != inputs:
-                return None
-            out[(check, table)] = SuiteOutcome.from_state(state["outcome"])
+    for check, table in wanted:
+        k = _audit_key(check, table)
+        state = lake.read_json(k) if lake.exists(k) else None
+        if not state or state.get("inputs") != inputs:
+            return None
+        out[(check, table)] = SuiteOutcome.from_state(state["outcome"])
     return out
 
 
@@ -100,32 +98,38 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
         lake = civcas.lake()
         files = assemble_staged(registry, lake)
         inputs = current_inputs(civcas.settings(), lake)
+        # what to report: the selected tables, and the selected checks (a check can be run
+        # from the UI on its own, without materializing its table)
+        wanted = {(c.name, c.asset_key.path[-1]) for c in context.selected_asset_check_keys}
+        materialize = {k.path[-1] for k in context.selected_asset_keys}
+        tables = sorted(materialize | {t for _, t in wanted})
         replay = (
-            _audited(lake, inputs, context.selected_asset_keys)
+            _audited(lake, inputs, wanted)
             if unchanged_since_publication(civcas.settings(), inputs)
             else None
         )
         if replay is not None:
             # The same staged files, code and suites as the published warehouse was built and
             # audited from: report that audit's outcomes (warnings too) rather than rerun GX.
-            for key in context.selected_asset_keys:
-                table = key.path[-1]
-                md = {"unchanged_since_publication": True, "files": len(files[table]["files"])}
-                yield dg.MaterializeResult(asset_key=key, metadata=md)
+            for table in tables:
+                if table in materialize:
+                    md = {"unchanged_since_publication": True, "files": len(files[table]["files"])}
+                    yield dg.MaterializeResult(asset_key=staged_table_key(table), metadata=md)
                 for name in _checks_of(table):
-                    outcome = replay[(name, table)]
-                    record_validation(lake, context.run_id, outcome)
-                    yield check_result(
-                        outcome,
-                        asset_key=key,
-                        check_name=name,
-                        reused=True,
-                        extra={"unchanged_since_publication": True},
-                    )
+                    if (name, table) in wanted:
+                        outcome = replay[(name, table)]
+                        record_validation(lake, context.run_id, outcome)
+                        yield check_result(
+                            outcome,
+                            asset_key=staged_table_key(table),
+                            check_name=name,
+                            reused=True,
+                            extra={"unchanged_since_publication": True},
+                        )
             return
         today = date.today()
-        for key in context.selected_asset_keys:
-            table = key.path[-1]
+        for table in tables:
+            key = staged_table_key(table)
             lf = scan_staged(table, lake)
             outcome, reused = validated(
                 lake,
@@ -134,13 +138,18 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
                 lambda table=table, lf=lf: staged_table_suite(table, lf, today),
             )
             record_validation(lake, context.run_id, outcome)
-            yield dg.MaterializeResult(
-                asset_key=key,
-                metadata={"dagster/row_count": outcome.rows, "files": len(files[table]["files"])},
-            )
             _remember(lake, inputs, CHECK, table, outcome)
-            yield check_result(outcome, asset_key=key, check_name=CHECK, reused=reused)
-            if table == "coalition_monthly_reports":
+            if table in materialize:
+                yield dg.MaterializeResult(
+                    asset_key=key,
+                    metadata={
+                        "dagster/row_count": outcome.rows,
+                        "files": len(files[table]["files"]),
+                    },
+                )
+            if (CHECK, table) in wanted:
+                yield check_result(outcome, asset_key=key, check_name=CHECK, reused=reused)
+            if (IDENTITIES, table) in wanted:
                 ident = coalition_identities_suite(lf.collect())
                 record_validation(lake, context.run_id, ident)
                 _remember(lake, inputs, IDENTITIES, table, ident)

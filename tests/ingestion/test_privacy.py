@@ -28,9 +28,12 @@ from tests.conftest import shared_path
 MAX_WORDS = 6
 
 
+_FOLD = str.maketrans("أإآىة", "ااايه")  # the spellings a name is written in vary
+
+
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[\u064b-\u065f\u0640]", "", text)
+    text = re.sub(r"[\u064b-\u065f\u0640]", "", text).translate(_FOLD)
     return re.findall(r"[^\W_]+", text)
 
 

@@ -74,3 +74,20 @@ def test_same_inputs_reuse_the_outcome_and_new_inputs_validate_again(tmp_path):
     assert not reused and len(calls) == 2 and not changed.passed
     _, reused = validated(lake, "t", None, run(good))  # nothing vouches: always validated
     assert not reused and len(calls) == 3
+
+
+def test_publication_removes_only_builds_of_runs_that_ended(tmp_path):
+    from orchestration.publish import remove_ended_builds
+
+    for run in ("failed-run", "running-run"):
+        (tmp_path / f"warehouse-{run}.duckdb").write_bytes(b"x")
+        (tmp_path / f"warehouse-{run}.duckdb.wal").write_bytes(b"x")
+    removed = remove_ended_builds(tmp_path, lambda run_id: run_id == "failed-run")
+    assert sorted(p.name for p in removed) == [
+        "warehouse-failed-run.duckdb",
+        "warehouse-failed-run.duckdb.wal",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "warehouse-running-run.duckdb",
+        "warehouse-running-run.duckdb.wal",
+    ]

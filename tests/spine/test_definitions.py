@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+import pytest
 
 from ingestion.registry import load_registry
 from ingestion.schemas import STAGED
@@ -101,3 +102,32 @@ def test_not_yet_parsed_source_is_visible(civcas_env, tmp_path):
     spec = defs.resolve_asset_graph().get(dg.AssetKey(["staged", "later"]))
     assert "Not yet parsed" in (spec.description or "")
     assert spec.tags.get("parse_status") == "not_yet_parsed"
+
+
+def test_a_second_run_on_the_same_home_is_refused_while_one_is_going(civcas_env):
+    import fcntl
+
+    from orchestration.cli import run_pipeline
+
+    settings = civcas_env()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with open(settings.home / ".run.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a run is going
+        with pytest.raises(RuntimeError, match="another civcas run"):
+            run_pipeline(settings, quiet=True)
+
+
+def test_the_first_instance_settings_are_upgraded(tmp_path, monkeypatch):
+    from ingestion.settings import Settings
+    from orchestration.cli import _FIRST_DEFAULT, _dagster_home
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # restored after the test
+    settings = Settings.from_env({"CIVCAS_HOME": str(tmp_path)})
+    settings.dagster_home.mkdir(parents=True)
+    (settings.dagster_home / "dagster.yaml").write_text(_FIRST_DEFAULT)
+    _dagster_home(settings)
+    assert "max_concurrent_runs: 1" in (settings.dagster_home / "dagster.yaml").read_text()
+    mine = "telemetry:\n  enabled: true\n"  # a file someone manages is left alone
+    (settings.dagster_home / "dagster.yaml").write_text(mine)
+    _dagster_home(settings)
+    assert (settings.dagster_home / "dagster.yaml").read_text() == mine

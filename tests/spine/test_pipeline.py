@@ -136,6 +136,42 @@ def test_nightly_run_with_no_new_input_rebuilds_nothing(env, state):
     assert all(unchanged for _, unchanged in replayed.values())
 
 
+@pytest.mark.parametrize("force", ["0", "1"])
+def test_a_staged_check_run_on_its_own_reports_its_outcome(env, state, monkeypatch, force):
+    """From the UI a check can run without its table: it still reports, replayed when nothing
+    changed (force 0) and run afresh otherwise (force 1)."""
+    import os
+
+    import dagster as dg
+
+    from orchestration.cli import _dagster_home
+    from orchestration.definitions import build_definitions
+
+    monkeypatch.setenv("CIVCAS_FORCE", force)
+    for k, v in env.to_env().items():
+        monkeypatch.setenv(k, v)  # resources read the environment, as in a run
+    monkeypatch.setenv("DAGSTER_HOME", os.environ.get("DAGSTER_HOME", ""))  # restored after
+    _dagster_home(env)
+    check = dg.AssetCheckKey(
+        dg.AssetKey(["staged_table", "coalition_monthly_reports"]), "coalition_identities"
+    )
+    job = dg.define_asset_job("one_check", selection=dg.AssetSelection.checks(check))
+    defs = dg.Definitions.merge(build_definitions(env), dg.Definitions(jobs=[job]))
+    result = defs.resolve_job_def("one_check").execute_in_process(
+        instance=dg.DagsterInstance.get(), raise_on_error=False
+    )
+    evaluations = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    assert [(ev.asset_key, ev.check_name) for ev in evaluations] == [(check.asset_key, check.name)]
+    first = state["staged_table_checks"][("coalition_identities", "coalition_monthly_reports")]
+    assert evaluations[0].passed == first[0]  # the sample breaks an identity: a warning
+    assert ("unchanged_since_publication" in evaluations[0].metadata) == (force == "0")
+    assert not any(e.event_type_value == "ASSET_MATERIALIZATION" for e in result.all_events)
+
+
 def _staged_table_checks(result) -> dict:
     """(check name, table) -> (passed, reported as unchanged since publication)."""
     return {
