@@ -183,6 +183,17 @@ def parse_published(value) -> tuple[date | None, str]:
     return (d.date(), "day") if d else (None, "unknown")
 
 
+def published_until(published: date | None, precision: str) -> date | None:
+    """The last day a publication date of this precision allows ("2017-03": March 31)."""
+    if published is None or precision == "day":
+        return published
+    if precision == "month":
+        return month_end(published)
+    if precision == "year":
+        return published.replace(month=12, day=31)
+    return None  # unknown: no bound
+
+
 def month_end(d: date) -> date:
     nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     return nxt - timedelta(days=1)

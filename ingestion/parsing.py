@@ -40,16 +40,6 @@ class RawDocument:
             return str(best)
 
 
-def withhold_names(value):
-    """A string with any person's name withheld (other values as they are): rows held back and
-    error messages quote the cells they fail on, and a cell of free text can name the dead."""
-    if not isinstance(value, str) or len(value.split()) < 2:
-        return value
-    from ingestion.redact import redact_names
-
-    return redact_names(value, None)
-
-
 @dataclass
 class Finding:
     rule: str
@@ -110,6 +100,8 @@ class ParseResult:
     ) -> None:
         """Keep an error-level row out of the facts, without losing it: every field stays, but
         free text is kept without the names it may hold (quarantine is published)."""
+        from ingestion.redact import withhold_names  # its cue tables load on first use
+
         self.quarantine.append(
             {
                 "table_name": table,

@@ -428,10 +428,18 @@ def redact_names(
     spans = _merge(spans)
     if keep:
         spans = _spare(text, spans, keep)
-    out = text
+    out, token = text, _rules().token
     for a, b in reversed(spans):
-        out = out[:a] + _rules().token + out[b:]
+        out = out[:a] + token + out[b:]
     return out
+
+
+def withhold_names(value):
+    """Any value, with a person's name withheld if it is free text: rows held back and error
+    messages quote the cells they fail on, and a cell of free text can name the dead."""
+    if not isinstance(value, str) or len(value.split()) < 2:
+        return value
+    return redact_names(value, None)
 
 
 def names_in(text: str, language: str | None) -> frozenset[str]:

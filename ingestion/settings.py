@@ -252,9 +252,6 @@ class Settings:
             raise FileNotFoundError(f"{name} for DuckDB {version} not found at {src}")
         return src
 
-    def httpfs_path(self) -> Path:
-        return self.extension_path("httpfs")
-
     @property
     def duckdb_extensions(self) -> list[str]:
         """What reading the lake needs: httpfs, and aws when no keys are given (the chain)."""

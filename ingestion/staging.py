@@ -14,7 +14,8 @@ import polars as pl
 from ingestion.fetch import raw_document
 from ingestion.fingerprints import tree_hash
 from ingestion.lake import Lake, manifest_key
-from ingestion.parsing import Finding, ParseResult, withhold_names
+from ingestion.parsing import Finding, ParseResult
+from ingestion.redact import withhold_names
 from ingestion.registry import Registry, Source
 from ingestion.schemas import STAGED, empty
 

@@ -37,20 +37,15 @@ def unchanged_since_publication(settings: Settings, inputs: str) -> bool:
     return publication_record(settings).get("inputs") == inputs
 
 
-def _drop_lake_views(settings: Settings, path: Path) -> None:
+def _drop_lake_views(con) -> None:
     """The staging models are views over the lake's staged Parquet: in the published file they
     would show whatever lies there now, unaudited (and quarantined rows as they came), and need
     the lake's keys to open. Readers get the audited tables only."""
-    con = settings.duckdb_connect(path)
-    try:
-        views = con.execute(
-            "select view_name from duckdb_views() where not internal and schema_name = 'main'"
-        ).fetchall()
-        for (name,) in views:
-            con.execute(f'drop view "{name}"')
-        con.execute("checkpoint")
-    finally:
-        con.close()
+    views = con.execute(
+        "select view_name from duckdb_views() where not internal and schema_name = 'main'"
+    ).fetchall()
+    for (name,) in views:
+        con.execute(f'drop view "{name}"')
 
 
 def remove_ended_builds(build_dir: Path, run_ended: Callable[[str], bool]) -> list[Path]:
@@ -77,6 +72,7 @@ def publish(
         raise FileNotFoundError(f"nothing built at {build}")
     con = settings.duckdb_connect(build)
     try:
+        _drop_lake_views(con)  # audited already: only what readers get changes
         con.execute("checkpoint")
         tables = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT}
         marts = {t: con.execute(f"select * from {t}").pl() for t in MARTS}
@@ -86,7 +82,6 @@ def publish(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.publishing")
     shutil.copyfile(build, staging)
-    _drop_lake_views(settings, staging)
     os.replace(staging, target)
     exports = []
     for name, df in marts.items():

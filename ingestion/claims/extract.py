@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from ingestion.claims.lexicon import SOURCE_TYPES, Lexicon, load
-from ingestion.documents import month_end, normalise, resolve_relative
+from ingestion.documents import month_end, normalise, published_until, resolve_relative
 
 TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
 # A bracketed number ("مقتل (3) اشخاص") stays in its clause; other brackets break it.
@@ -945,16 +945,6 @@ def _place_info(name: str):
     return _PLACE_CACHE[key]
 
 
-def _last_day(published: date | None, precision: str) -> date | None:
-    if published is None or precision == "day":
-        return published
-    if precision == "month":
-        return month_end(published)
-    if precision == "year":
-        return published.replace(month=12, day=31)
-    return None  # unknown: no bound
-
-
 def extract(
     text: str,
     *,
@@ -973,6 +963,7 @@ def extract(
         lex = load(language)
     except KeyError:
         return []
+    latest = published_until(published, published_precision)
     norm, back = normalise(text)
     ex = Extractor(norm, lex, published)
     raw = ex.run()
@@ -1000,7 +991,6 @@ def extract(
             country = pcountry if country is None or _here(ex, si, pcountry) else country
         period = c["period"] or (None, None)
         ps, pe = period
-        latest = _last_day(published, published_precision)
         if latest and ps and ps > latest:
             # a figure cannot cover days after it was published: a misread date (a page's
             # footer, a dateline the metadata contradicts), so no period rather than a wrong one

@@ -25,7 +25,8 @@ import polars as pl
 from ingestion.belligerents import UnknownBelligerent, belligerent_code
 from ingestion.ngo import php_serial
 from ingestion.ngo.incident_rows import parse_count, parse_iso_date
-from ingestion.parsing import Finding, ParseResult, RawDocument, withhold_names
+from ingestion.parsing import Finding, ParseResult, RawDocument
+from ingestion.redact import withhold_names
 from ingestion.schemas import STAGED
 
 TABLE = "airwars_assessments"

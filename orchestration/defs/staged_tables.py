@@ -4,14 +4,18 @@ from datetime import date
 
 import dagster as dg
 
-from expectations.runner import SuiteOutcome
 from expectations.suites import META_TABLES, coalition_identities_suite, staged_table_suite
 from ingestion.lake import Lake
 from ingestion.registry import Registry
 from ingestion.schemas import STAGED
 from ingestion.staging import assemble_staged, scan_staged
 from orchestration.defs.sources import staged_key
-from orchestration.defs.validation import check_result, record_validation, validated
+from orchestration.defs.validation import (
+    audited_with,
+    check_result,
+    record_validation,
+    validated,
+)
 from orchestration.publish import unchanged_since_publication
 from orchestration.resources import CivcasResource
 from orchestration.state import current_inputs
@@ -37,25 +41,19 @@ def _checks_of(table: str) -> list[str]:
     return [CHECK] + ([IDENTITIES] if table == "coalition_monthly_reports" else [])
 
 
-def _audit_key(check: str, table: str) -> str:
-    return f"validations/_audited/{check}__{table}.json"
+def _validation_key(check: str, table: str) -> str:
+    return f"staged_table__{table}" if check == CHECK else f"{check}__{table}"
 
 
-def _remember(lake: Lake, inputs: str, check: str, table: str, outcome: SuiteOutcome) -> None:
-    """Keep each check's outcome with the inputs it audited, for a later run on the same ones."""
-    lake.write_json(_audit_key(check, table), {"inputs": inputs, "outcome": outcome.to_state()})
-
-
-def _audited(lake: Lake, inputs: str, wanted: set[tuple[str, str]]) -> dict | None:
-    """The outcomes these exact inputs were audited with, for every (check, table) wanted;
-    None if any is missing (then the checks run)."""
+def _replayed(lake: Lake, build_inputs: str, wanted: set[tuple[str, str]]) -> dict | None:
+    """The outcomes this very build was audited with, for every (check, table) wanted; None if
+    any is missing (then the checks run)."""
     out = {}
     for check, table in wanted:
-        k = _audit_key(check, table)
-        state = lake.read_json(k) if lake.exists(k) else None
-        if not state or state.get("inputs") != inputs:
+        outcome = audited_with(lake, _validation_key(check, table), build_inputs)
+        if outcome is None:
             return None
-        out[(check, table)] = SuiteOutcome.from_state(state["outcome"])
+        out[(check, table)] = outcome
     return out
 
 
@@ -104,7 +102,7 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
         materialize = {k.path[-1] for k in context.selected_asset_keys}
         tables = sorted(materialize | {t for _, t in wanted})
         replay = (
-            _audited(lake, inputs, wanted)
+            _replayed(lake, inputs, wanted)
             if unchanged_since_publication(civcas.settings(), inputs)
             else None
         )
@@ -131,14 +129,17 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
         for table in tables:
             key = staged_table_key(table)
             lf = scan_staged(table, lake)
+            table_inputs = (
+                None if table in META_TABLES else _table_inputs(files[table]["files"], lake, today)
+            )
             outcome, reused = validated(
                 lake,
-                f"staged_table__{table}",
-                None if table in META_TABLES else _table_inputs(files[table]["files"], lake, today),
+                _validation_key(CHECK, table),
+                table_inputs,
                 lambda table=table, lf=lf: staged_table_suite(table, lf, today),
+                build_inputs=inputs,
             )
             record_validation(lake, context.run_id, outcome)
-            _remember(lake, inputs, CHECK, table, outcome)
             if table in materialize:
                 yield dg.MaterializeResult(
                     asset_key=key,
@@ -150,9 +151,14 @@ def staged_tables_asset(registry: Registry) -> dg.AssetsDefinition:
             if (CHECK, table) in wanted:
                 yield check_result(outcome, asset_key=key, check_name=CHECK, reused=reused)
             if (IDENTITIES, table) in wanted:
-                ident = coalition_identities_suite(lf.collect())
+                ident, ident_reused = validated(
+                    lake,
+                    _validation_key(IDENTITIES, table),
+                    table_inputs,
+                    lambda lf=lf: coalition_identities_suite(lf.collect()),
+                    build_inputs=inputs,
+                )
                 record_validation(lake, context.run_id, ident)
-                _remember(lake, inputs, IDENTITIES, table, ident)
-                yield check_result(ident, asset_key=key, check_name=IDENTITIES)
+                yield check_result(ident, asset_key=key, check_name=IDENTITIES, reused=ident_reused)
 
     return _tables

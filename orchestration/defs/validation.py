@@ -28,24 +28,49 @@ def suites_version() -> str:
 
 
 def validated(
-    lake: Lake, key: str, inputs: object, run: Callable[[], SuiteOutcome]
+    lake: Lake,
+    key: str,
+    inputs: object,
+    run: Callable[[], SuiteOutcome],
+    build_inputs: str | None = None,
 ) -> tuple[SuiteOutcome, bool]:
     """The same suites on the same inputs give the same outcome: reuse the last one rather than
     import and run Great Expectations again (the nightly no-change case). Returns (outcome,
-    reused). Inputs of None: nothing vouches for them, always run."""
-    if inputs is None:
-        return run(), False
-    digest = hashlib.sha256(
-        json.dumps([inputs, suites_version()], sort_keys=True, default=str).encode()
-    ).hexdigest()
-    state_key = f"validations/_last/{_safe(key)}.json"
-    if lake.exists(state_key):
-        state = lake.read_json(state_key)
-        if state.get("digest") == digest:
-            return SuiteOutcome.from_state(state["outcome"]), True
-    outcome = run()
-    lake.write_json(state_key, {"digest": digest, "outcome": outcome.to_state()})
-    return outcome, False
+    reused). Inputs of None: nothing vouches for them, always run. `build_inputs`, the whole
+    build's fingerprint, is kept beside the outcome, so that a run on the same build can report
+    it without running anything (`audited_with`)."""
+    digest = (
+        None
+        if inputs is None
+        else hashlib.sha256(
+            json.dumps([inputs, suites_version()], sort_keys=True, default=str).encode()
+        ).hexdigest()
+    )
+    state_key = _state_key(key)
+    state = lake.read_json(state_key) if lake.exists(state_key) else {}
+    reused = digest is not None and state.get("digest") == digest
+    outcome = SuiteOutcome.from_state(state["outcome"]) if reused else run()
+    if not reused or state.get("build_inputs") != build_inputs:
+        lake.write_json(
+            state_key,
+            {"digest": digest, "build_inputs": build_inputs, "outcome": outcome.to_state()},
+        )
+    return outcome, reused
+
+
+def audited_with(lake: Lake, key: str, build_inputs: str) -> SuiteOutcome | None:
+    """The last outcome of `key` if it audited this very build; None otherwise."""
+    state_key = _state_key(key)
+    if not lake.exists(state_key):
+        return None
+    state = lake.read_json(state_key)
+    if state.get("build_inputs") != build_inputs:
+        return None
+    return SuiteOutcome.from_state(state["outcome"])
+
+
+def _state_key(key: str) -> str:
+    return f"validations/_last/{_safe(key)}.json"
 
 
 def record_validation(lake: Lake, run_id: str, outcome: SuiteOutcome) -> str:
